@@ -1,0 +1,14 @@
+//! Predicates that decide whether a transform applies to a record: the [`Predicate`] trait and
+//! the registry by Kafka class name and alias.
+
+mod registry;
+
+pub use registry::{PredicateFactory, PredicatePlugin, PredicateRegistry};
+
+use crate::record::Record;
+
+/// A condition on a record: Kafka Connect's `Predicate`.
+pub trait Predicate: Send + Sync {
+    /// True when the condition holds for `record`.
+    fn test(&self, record: &Record) -> bool;
+}

@@ -1,0 +1,79 @@
+//! The transforms Sluice knows, by Kafka class name and alias: the one place to look to see
+//! what exists.
+
+use crate::config::{ConfigDef, ConfigError, RawConfig};
+use crate::record::RecordPart;
+
+use super::Transform;
+
+/// Builds a transform from its own settings (the `transforms.<alias>.` prefix removed) and, for
+/// `$Key`/`$Value` transforms, the part it works on.
+pub type TransformFactory =
+    fn(&RawConfig, Option<RecordPart>) -> Result<Box<dyn Transform>, ConfigError>;
+
+/// A transform a config can name.
+#[derive(Clone)]
+pub struct TransformPlugin {
+    /// Kafka's class name without a `$Key`/`$Value` suffix, e.g.
+    /// `org.apache.kafka.connect.transforms.Cast`.
+    pub class_name: &'static str,
+    /// True when the class exists only as `$Key` and `$Value` variants.
+    pub key_value: bool,
+    /// The transform's keys.
+    pub config_def: fn() -> ConfigDef,
+    /// Builds a configured instance.
+    pub build: TransformFactory,
+}
+
+impl TransformPlugin {
+    /// The simple class name (e.g. `Cast`).
+    pub fn simple_name(&self) -> &'static str {
+        self.class_name
+            .rsplit('.')
+            .next()
+            .unwrap_or(self.class_name)
+    }
+}
+
+/// Every transform a config can name: the built-in ones plus any registered.
+#[derive(Clone)]
+pub struct TransformRegistry {
+    plugins: Vec<TransformPlugin>,
+}
+
+impl TransformRegistry {
+    /// The built-in transforms.
+    pub fn builtin() -> Self {
+        Self {
+            plugins: Vec::new(),
+        }
+    }
+
+    /// Adds a transform; a later registration of the same class name wins. This is how a custom
+    /// transform is made available to configs.
+    pub fn register(&mut self, plugin: TransformPlugin) -> &mut Self {
+        self.plugins
+            .retain(|known| known.class_name != plugin.class_name);
+        self.plugins.push(plugin);
+        self
+    }
+
+    /// The transform named `name` and the part it works on. Accepts the full class name or the
+    /// simple name, each with `$Key`/`$Value` for key/value transforms (e.g.
+    /// `org.apache.kafka.connect.transforms.Cast$Value` or `Cast$Value`) and without a suffix
+    /// for the others (e.g. `RegexRouter`).
+    pub fn lookup(&self, name: &str) -> Option<(&TransformPlugin, Option<RecordPart>)> {
+        let name = name.trim();
+        let (base, part) = match name.rsplit_once('$') {
+            Some((base, "Key")) => (base, Some(RecordPart::Key)),
+            Some((base, "Value")) => (base, Some(RecordPart::Value)),
+            Some(_) => return None,
+            None => (name, None),
+        };
+        let plugin = self
+            .plugins
+            .iter()
+            .find(|plugin| plugin.class_name == base || plugin.simple_name() == base)?;
+        (plugin.key_value == part.is_some()).then_some((plugin, part))
+    }
+}
