@@ -3,12 +3,15 @@
 //! - [`config`]: connector and worker configuration as Kafka Connect reads it — `.properties` and
 //!   JSON files, typed config definitions that drive validation and the REST `config/validate`
 //!   answer, and config providers (`${env:…}`, `${file:…}`, `${directory:…}`).
+//! - [`offsets`]: source offset stores (memory; the standalone file, byte-compatible with
+//!   Kafka Connect's).
 //! - [`record`]: source and sink records and the [`record::RecordBatch`] that crosses every
 //!   pipeline boundary.
 //! - [`transforms`] and [`predicates`]: single message transforms and the predicates that gate
 //!   them, by Kafka class name and alias.
 
 pub mod config;
+pub mod offsets;
 pub mod predicates;
 pub mod record;
 pub mod transforms;
