@@ -3,6 +3,7 @@
 //! - [`config`]: connector and worker configuration as Kafka Connect reads it — `.properties` and
 //!   JSON files, typed config definitions that drive validation and the REST `config/validate`
 //!   answer, and config providers (`${env:…}`, `${file:…}`, `${directory:…}`).
+//! - [`converters`]: Connect data ⇄ bytes, by Kafka class name and alias.
 //! - [`errors`]: `errors.*` retries, tolerance and the dead letter queue context headers.
 //! - [`offsets`]: source offset stores (memory; the standalone file, byte-compatible with
 //!   Kafka Connect's).
@@ -12,6 +13,7 @@
 //!   them, by Kafka class name and alias.
 
 pub mod config;
+pub mod converters;
 pub mod errors;
 pub mod offsets;
 pub mod predicates;
