@@ -9,6 +9,7 @@
 //!   Kafka Connect's).
 //! - [`record`]: source and sink records and the [`record::RecordBatch`] that crosses every
 //!   pipeline boundary.
+//! - [`schema_registry`]: Confluent Schema Registry clients (memory, HTTP, cached).
 //! - [`transforms`] and [`predicates`]: single message transforms and the predicates that gate
 //!   them, by Kafka class name and alias.
 
@@ -18,4 +19,5 @@ pub mod errors;
 pub mod offsets;
 pub mod predicates;
 pub mod record;
+pub mod schema_registry;
 pub mod transforms;
