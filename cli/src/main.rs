@@ -1,6 +1,10 @@
 //! The `sluice` binary.
 
-use clap::Parser;
+mod commands;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -8,9 +12,20 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// Sluice: a Kafka-Connect-compatible data integration engine.
 #[derive(Debug, Parser)]
 #[command(name = "sluice", version, about)]
-struct Cli {}
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
 
-fn main() -> anyhow::Result<()> {
-    let _cli = Cli::parse();
-    Ok(())
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run a connector config's converters and transforms on sample records, without a broker.
+    Transform(commands::transform::TransformArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Transform(args) => commands::transform::run(&args),
+    }
 }

@@ -4,6 +4,8 @@
 //!   JSON files, typed config definitions that drive validation and the REST `config/validate`
 //!   answer, and config providers (`${env:…}`, `${file:…}`, `${directory:…}`).
 //! - [`converters`]: Connect data ⇄ bytes, by Kafka class name and alias.
+//! - [`dry_run`]: a connector's converters and transforms run on sample records, for
+//!   `sluice transform`.
 //! - [`errors`]: `errors.*` retries, tolerance and the dead letter queue context headers.
 //! - [`offsets`]: source offset stores (memory; the standalone file, byte-compatible with
 //!   Kafka Connect's).
@@ -15,6 +17,7 @@
 
 pub mod config;
 pub mod converters;
+pub mod dry_run;
 pub mod errors;
 pub mod offsets;
 pub mod predicates;
