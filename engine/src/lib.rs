@@ -3,6 +3,7 @@
 //! - [`config`]: connector and worker configuration as Kafka Connect reads it — `.properties` and
 //!   JSON files, typed config definitions that drive validation and the REST `config/validate`
 //!   answer, and config providers (`${env:…}`, `${file:…}`, `${directory:…}`).
+//! - [`connector`]: the connector SPI — connectors, source and sink tasks, their contexts.
 //! - [`converters`]: Connect data ⇄ bytes, by Kafka class name and alias.
 //! - [`dry_run`]: a connector's converters and transforms run on sample records, for
 //!   `sluice transform`.
@@ -16,6 +17,7 @@
 //!   them, by Kafka class name and alias.
 
 pub mod config;
+pub mod connector;
 pub mod converters;
 pub mod dry_run;
 pub mod errors;
