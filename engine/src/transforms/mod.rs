@@ -1,8 +1,14 @@
 //! Single message transforms: the [`Transform`] trait, the registry of built-in and custom
 //! transforms by Kafka class name and alias, and the configured [`TransformChain`].
 
+mod cast;
 mod chain;
+mod extract_field;
+mod java_text;
 mod registry;
+#[cfg(test)]
+mod test_support;
+mod util;
 
 pub use chain::{ChainError, TransformChain};
 pub use registry::{TransformFactory, TransformPlugin, TransformRegistry};

@@ -4,7 +4,7 @@
 use crate::config::{ConfigDef, ConfigError, RawConfig};
 use crate::record::RecordPart;
 
-use super::Transform;
+use super::{Transform, cast, extract_field};
 
 /// Builds a transform from its own settings (the `transforms.<alias>.` prefix removed) and, for
 /// `$Key`/`$Value` transforms, the part it works on.
@@ -44,8 +44,21 @@ pub struct TransformRegistry {
 impl TransformRegistry {
     /// The built-in transforms.
     pub fn builtin() -> Self {
+        let key_value = |class_name, config_def, build| TransformPlugin {
+            class_name,
+            key_value: true,
+            config_def,
+            build,
+        };
         Self {
-            plugins: Vec::new(),
+            plugins: vec![
+                key_value(cast::CLASS, cast::config_def, cast::build),
+                key_value(
+                    extract_field::CLASS,
+                    extract_field::config_def,
+                    extract_field::build,
+                ),
+            ],
         }
     }
 
