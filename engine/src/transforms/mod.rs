@@ -4,6 +4,8 @@
 mod cast;
 mod chain;
 mod extract_field;
+mod flatten;
+mod hoist_field;
 mod java_text;
 mod registry;
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use crate::config::{ConfigDef, ConfigError, RawConfig};
 use crate::record::RecordPart;
 
-use super::{Transform, cast, extract_field};
+use super::{Transform, cast, extract_field, flatten, hoist_field};
 
 /// Builds a transform from its own settings (the `transforms.<alias>.` prefix removed) and, for
 /// `$Key`/`$Value` transforms, the part it works on.
@@ -57,6 +57,12 @@ impl TransformRegistry {
                     extract_field::CLASS,
                     extract_field::config_def,
                     extract_field::build,
+                ),
+                key_value(flatten::CLASS, flatten::config_def, flatten::build),
+                key_value(
+                    hoist_field::CLASS,
+                    hoist_field::config_def,
+                    hoist_field::build,
                 ),
             ],
         }
