@@ -6,7 +6,9 @@ mod chain;
 mod extract_field;
 mod flatten;
 mod hoist_field;
+mod insert_field;
 mod java_text;
+mod mask_field;
 mod registry;
 #[cfg(test)]
 mod test_support;

@@ -4,7 +4,7 @@
 use crate::config::{ConfigDef, ConfigError, RawConfig};
 use crate::record::RecordPart;
 
-use super::{Transform, cast, extract_field, flatten, hoist_field};
+use super::{Transform, cast, extract_field, flatten, hoist_field, insert_field, mask_field};
 
 /// Builds a transform from its own settings (the `transforms.<alias>.` prefix removed) and, for
 /// `$Key`/`$Value` transforms, the part it works on.
@@ -35,6 +35,18 @@ impl TransformPlugin {
     }
 }
 
+/// One registry row: a transform module's `CLASS`, `config_def` and `build`.
+macro_rules! plugin {
+    ($module:ident, key_value: $key_value:expr) => {
+        TransformPlugin {
+            class_name: $module::CLASS,
+            key_value: $key_value,
+            config_def: $module::config_def,
+            build: $module::build,
+        }
+    };
+}
+
 /// Every transform a config can name: the built-in ones plus any registered.
 #[derive(Clone)]
 pub struct TransformRegistry {
@@ -44,26 +56,14 @@ pub struct TransformRegistry {
 impl TransformRegistry {
     /// The built-in transforms.
     pub fn builtin() -> Self {
-        let key_value = |class_name, config_def, build| TransformPlugin {
-            class_name,
-            key_value: true,
-            config_def,
-            build,
-        };
         Self {
             plugins: vec![
-                key_value(cast::CLASS, cast::config_def, cast::build),
-                key_value(
-                    extract_field::CLASS,
-                    extract_field::config_def,
-                    extract_field::build,
-                ),
-                key_value(flatten::CLASS, flatten::config_def, flatten::build),
-                key_value(
-                    hoist_field::CLASS,
-                    hoist_field::config_def,
-                    hoist_field::build,
-                ),
+                plugin!(cast, key_value: true),
+                plugin!(extract_field, key_value: true),
+                plugin!(flatten, key_value: true),
+                plugin!(hoist_field, key_value: true),
+                plugin!(insert_field, key_value: true),
+                plugin!(mask_field, key_value: true),
             ],
         }
     }

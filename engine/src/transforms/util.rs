@@ -7,7 +7,7 @@ use std::sync::{Mutex, PoisonError};
 
 use sluice_codecs::{Field, Schema, SchemaRef, Struct, Type, Value};
 
-use crate::config::{ConfigError, ConfigKey, ConfigType, Importance};
+use crate::config::{ConfigError, ConfigKey, ConfigType, ConfigValue, Importance, Validator};
 use crate::record::RecordPart;
 
 use super::TransformError;
@@ -24,6 +24,14 @@ pub(crate) fn replace_null_with_default_key() -> ConfigKey {
             "Whether to replace fields that have a default value and that are null to the \
              default value. When set to true, the default value is used, otherwise null is used.",
         )
+}
+
+/// Kafka's `NonEmptyListValidator`: a LIST with at least one item.
+pub(crate) fn non_empty_list() -> Validator {
+    Validator::custom(|value| match value {
+        ConfigValue::List(items) if items.is_empty() => Err("Empty list".to_owned()),
+        _ => Ok(()),
+    })
 }
 
 /// The part a `$Key`/`$Value` transform works on; the registry always passes one, so its absence
