@@ -81,18 +81,6 @@ enum CastSpec {
     Fields(Vec<(String, Target)>),
 }
 
-/// Java's `String.split(":")`: trailing empty pieces are dropped.
-fn java_split(text: &str) -> Vec<&str> {
-    let mut parts: Vec<&str> = text.split(':').collect();
-    while parts.len() > 1 && parts.last().is_some_and(|part| part.is_empty()) {
-        parts.pop();
-    }
-    if text == ":" {
-        parts.clear();
-    }
-    parts
-}
-
 /// Parses `spec` as Kafka's `Cast.parseFieldTypes`, with its messages.
 fn parse_spec(items: &[String]) -> Result<CastSpec, String> {
     if items.is_empty() {
@@ -101,7 +89,7 @@ fn parse_spec(items: &[String]) -> Result<CastSpec, String> {
     let mut whole = None;
     let mut fields: Vec<(String, Target)> = Vec::new();
     for mapping in items {
-        match java_split(mapping).as_slice() {
+        match util::java_split_colon(mapping).as_slice() {
             [target] => whole = Some(Target::parse(target.trim())?),
             [name, target] => {
                 let target = Target::parse(target.trim())?;

@@ -10,9 +10,12 @@ mod insert_field;
 mod java_text;
 mod mask_field;
 mod registry;
+mod replace_field;
+mod set_schema_metadata;
 #[cfg(test)]
 mod test_support;
 mod util;
+mod value_to_key;
 
 pub use chain::{ChainError, TransformChain};
 pub use registry::{TransformFactory, TransformPlugin, TransformRegistry};

@@ -26,6 +26,18 @@ pub(crate) fn replace_null_with_default_key() -> ConfigKey {
         )
 }
 
+/// Java's `String.split(":")`: trailing empty pieces are dropped.
+pub(crate) fn java_split_colon(text: &str) -> Vec<&str> {
+    let mut parts: Vec<&str> = text.split(':').collect();
+    while parts.len() > 1 && parts.last().is_some_and(|part| part.is_empty()) {
+        parts.pop();
+    }
+    if !text.is_empty() && parts.iter().all(|part| part.is_empty()) {
+        parts.clear();
+    }
+    parts
+}
+
 /// Kafka's `NonEmptyListValidator`: a LIST with at least one item.
 pub(crate) fn non_empty_list() -> Validator {
     Validator::custom(|value| match value {
