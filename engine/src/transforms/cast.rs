@@ -231,12 +231,11 @@ impl Cast {
             CastSpec::Whole(target) => {
                 // A logical type's name must not label the cast value (an INT64 named
                 // Timestamp would hold a plain long), so only other schemas keep their basics.
-                let updated = if schema.logical_type().is_some() {
+                let mut updated = if schema.logical_type().is_some() {
                     Schema::new(target.schema_type())
                 } else {
                     util::copy_schema_basics(schema, target.schema_type())
                 };
-                let mut updated = updated;
                 updated.default = cast_default(schema, *target)?;
                 (updated, Vec::new())
             }

@@ -362,4 +362,16 @@ mod tests {
         transform.apply(&mut record).expect("null passes");
         assert_eq!(record.value_schema, Some(person_schema()));
     }
+
+    #[test]
+    fn one_schema_is_derived_once() {
+        let transform = flatten(&[]);
+        let mut first = sink_record().with_value(Some(person_schema()), person(address()));
+        let mut second = sink_record().with_value(Some(person_schema()), person(Value::Null));
+        transform.apply(&mut first).expect("flattens");
+        transform.apply(&mut second).expect("flattens");
+        let first = first.value_schema.expect("a schema");
+        let second = second.value_schema.expect("a schema");
+        assert!(SchemaRef::ptr_eq(&first, &second));
+    }
 }

@@ -180,4 +180,30 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn chain_errors_name_the_prefixed_key() {
+        use crate::config::RawConfig;
+        use crate::predicates::PredicateRegistry;
+        use crate::transforms::TransformChain;
+        let raw: RawConfig = [
+            ("transforms", "c"),
+            (
+                "transforms.c.type",
+                "org.apache.kafka.connect.transforms.Cast$Value",
+            ),
+            ("transforms.c.spec", "a:bytes"),
+        ]
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+        let error = TransformChain::from_config(
+            &raw,
+            &TransformRegistry::builtin(),
+            &PredicateRegistry::builtin(),
+        )
+        .err()
+        .expect("bytes is not a cast target");
+        assert_eq!(error.key(), Some("transforms.c.spec"));
+    }
 }
