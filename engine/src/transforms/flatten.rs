@@ -115,6 +115,13 @@ impl Flatten {
                 | Value::String(_)
                 | Value::Bytes(_)
                 | Value::Array(_) => util::map_put(flat, &name, value.clone()),
+                Value::Decimal(_) | Value::Date(_) | Value::Time(_) | Value::Timestamp(_) => {
+                    return Err(TransformError::data(format!(
+                        "Flatten transformation was passed a value of type {} which is not \
+                         supported by Connect's data API",
+                        util::java_class(value)
+                    )));
+                }
                 other => {
                     return Err(TransformError::data(format!(
                         "Flatten transformation does not support {} for record without schemas \
@@ -350,6 +357,17 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "Flatten transformation does not support MAP for record with schemas (for field m)."
+        );
+        let decimal = Value::Decimal(sluice_codecs::Decimal::from_i128(1, 0));
+        let map = Value::Map(vec![(Value::from("d"), decimal)]);
+        let mut record = sink_record().with_value(None, map);
+        let error = transform
+            .apply(&mut record)
+            .expect_err("no schemaless decimals");
+        assert_eq!(
+            error.to_string(),
+            "Flatten transformation was passed a value of type class java.math.BigDecimal which \
+             is not supported by Connect's data API"
         );
         let mut record = sink_record().with_value(None, Value::Int32(1));
         let error = transform.apply(&mut record).expect_err("not a map");
