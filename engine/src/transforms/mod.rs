@@ -1,8 +1,21 @@
 //! Single message transforms: the [`Transform`] trait, the registry of built-in and custom
 //! transforms by Kafka class name and alias, and the configured [`TransformChain`].
 
+mod cast;
 mod chain;
+mod extract_field;
+mod flatten;
+mod hoist_field;
+mod insert_field;
+mod java_text;
+mod mask_field;
 mod registry;
+mod replace_field;
+mod set_schema_metadata;
+#[cfg(test)]
+mod test_support;
+mod util;
+mod value_to_key;
 
 pub use chain::{ChainError, TransformChain};
 pub use registry::{TransformFactory, TransformPlugin, TransformRegistry};

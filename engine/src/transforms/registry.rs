@@ -4,7 +4,10 @@
 use crate::config::{ConfigDef, ConfigError, RawConfig};
 use crate::record::RecordPart;
 
-use super::Transform;
+use super::{
+    Transform, cast, extract_field, flatten, hoist_field, insert_field, mask_field, replace_field,
+    set_schema_metadata, value_to_key,
+};
 
 /// Builds a transform from its own settings (the `transforms.<alias>.` prefix removed) and, for
 /// `$Key`/`$Value` transforms, the part it works on.
@@ -35,6 +38,18 @@ impl TransformPlugin {
     }
 }
 
+/// One registry row: a transform module's `CLASS`, `config_def` and `build`.
+macro_rules! plugin {
+    ($module:ident, key_value: $key_value:expr) => {
+        TransformPlugin {
+            class_name: $module::CLASS,
+            key_value: $key_value,
+            config_def: $module::config_def,
+            build: $module::build,
+        }
+    };
+}
+
 /// Every transform a config can name: the built-in ones plus any registered.
 #[derive(Clone)]
 pub struct TransformRegistry {
@@ -45,7 +60,17 @@ impl TransformRegistry {
     /// The built-in transforms.
     pub fn builtin() -> Self {
         Self {
-            plugins: Vec::new(),
+            plugins: vec![
+                plugin!(cast, key_value: true),
+                plugin!(extract_field, key_value: true),
+                plugin!(flatten, key_value: true),
+                plugin!(hoist_field, key_value: true),
+                plugin!(insert_field, key_value: true),
+                plugin!(mask_field, key_value: true),
+                plugin!(replace_field, key_value: true),
+                plugin!(set_schema_metadata, key_value: true),
+                plugin!(value_to_key, key_value: false),
+            ],
         }
     }
 
@@ -75,5 +100,110 @@ impl TransformRegistry {
             .iter()
             .find(|plugin| plugin.class_name == base || plugin.simple_name() == base)?;
         (plugin.key_value == part.is_some()).then_some((plugin, part))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY_VALUE: [&str; 8] = [
+        "Cast",
+        "ExtractField",
+        "Flatten",
+        "HoistField",
+        "InsertField",
+        "MaskField",
+        "ReplaceField",
+        "SetSchemaMetadata",
+    ];
+
+    #[test]
+    fn key_value_transforms_resolve_by_full_and_simple_name_with_a_suffix() {
+        let registry = TransformRegistry::builtin();
+        for simple in KEY_VALUE {
+            let full = format!("org.apache.kafka.connect.transforms.{simple}");
+            for (suffix, part) in [("$Key", RecordPart::Key), ("$Value", RecordPart::Value)] {
+                for name in [format!("{full}{suffix}"), format!("{simple}{suffix}")] {
+                    let (plugin, found) = registry
+                        .lookup(&name)
+                        .unwrap_or_else(|| panic!("{name} resolves"));
+                    assert_eq!((plugin.class_name, found), (full.as_str(), Some(part)));
+                }
+            }
+            assert!(registry.lookup(&full).is_none(), "{full} needs $Key/$Value");
+        }
+    }
+
+    #[test]
+    fn value_to_key_resolves_without_a_suffix() {
+        let registry = TransformRegistry::builtin();
+        for name in [
+            "org.apache.kafka.connect.transforms.ValueToKey",
+            "ValueToKey",
+        ] {
+            let (plugin, part) = registry.lookup(name).expect("resolves");
+            assert_eq!(
+                plugin.class_name,
+                "org.apache.kafka.connect.transforms.ValueToKey"
+            );
+            assert_eq!(part, None);
+        }
+        assert!(registry.lookup("ValueToKey$Value").is_none());
+    }
+
+    #[test]
+    fn a_chain_builds_every_transform_from_its_config() {
+        use crate::config::RawConfig;
+        let registry = TransformRegistry::builtin();
+        let settings: [(&str, &[(&str, &str)]); 9] = [
+            ("Cast$Value", &[("spec", "int8")]),
+            ("ExtractField$Key", &[("field", "a")]),
+            ("Flatten$Value", &[]),
+            ("HoistField$Key", &[("field", "a")]),
+            ("InsertField$Value", &[("topic.field", "t")]),
+            ("MaskField$Value", &[("fields", "a")]),
+            ("ReplaceField$Value", &[]),
+            ("SetSchemaMetadata$Value", &[("schema.version", "1")]),
+            ("ValueToKey", &[("fields", "a")]),
+        ];
+        for (name, pairs) in settings {
+            let (plugin, part) = registry.lookup(name).expect("resolves");
+            let raw: RawConfig = pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect();
+            assert!((plugin.build)(&raw, part).is_ok(), "{name} builds");
+            assert!(
+                (plugin.config_def)().keys().count() > 0,
+                "{name} declares keys"
+            );
+        }
+    }
+
+    #[test]
+    fn chain_errors_name_the_prefixed_key() {
+        use crate::config::RawConfig;
+        use crate::predicates::PredicateRegistry;
+        use crate::transforms::TransformChain;
+        let raw: RawConfig = [
+            ("transforms", "c"),
+            (
+                "transforms.c.type",
+                "org.apache.kafka.connect.transforms.Cast$Value",
+            ),
+            ("transforms.c.spec", "a:bytes"),
+        ]
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+        let error = TransformChain::from_config(
+            &raw,
+            &TransformRegistry::builtin(),
+            &PredicateRegistry::builtin(),
+        )
+        .err()
+        .expect("bytes is not a cast target");
+        assert_eq!(error.key(), Some("transforms.c.spec"));
     }
 }

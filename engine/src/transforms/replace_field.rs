@@ -1,0 +1,309 @@
+//! `org.apache.kafka.connect.transforms.ReplaceField$Key` / `$Value`: keeps, drops and renames
+//! top-level fields.
+
+use std::sync::Arc;
+
+use sluice_codecs::{Schema, SchemaRef, Value};
+
+use crate::config::{
+    ConfigDef, ConfigError, ConfigKey, ConfigType, ConfigValue, Importance, RawConfig, Validator,
+};
+use crate::record::{Record, RecordPart};
+
+use super::util::{self, SchemaCache};
+use super::{Outcome, Transform, TransformError};
+
+/// Kafka's class name.
+pub(crate) const CLASS: &str = "org.apache.kafka.connect.transforms.ReplaceField";
+const EXCLUDE: &str = "exclude";
+const INCLUDE: &str = "include";
+const RENAMES: &str = "renames";
+const PURPOSE: &str = "field replacement";
+
+/// ReplaceField's keys, declared once.
+pub(crate) fn config_def() -> ConfigDef {
+    ConfigDef::new()
+        .define(
+            ConfigKey::new(EXCLUDE, ConfigType::List)
+                .default_value("")
+                .importance(Importance::Medium)
+                .doc("Fields to exclude. This takes precedence over the fields to include."),
+        )
+        .define(
+            ConfigKey::new(INCLUDE, ConfigType::List)
+                .default_value("")
+                .importance(Importance::Medium)
+                .doc("Fields to include. If specified, only these fields will be used."),
+        )
+        .define(
+            ConfigKey::new(RENAMES, ConfigType::List)
+                .default_value("")
+                .validator(Validator::custom(|value| match value {
+                    ConfigValue::List(items) => parse_renames(items).map(|_| ()),
+                    _ => Ok(()),
+                }))
+                .importance(Importance::Medium)
+                .doc("Field rename mappings."),
+        )
+        .define(util::replace_null_with_default_key())
+}
+
+/// Kafka's `parseRenameMappings`: each item is exactly `old:new`.
+fn parse_renames(items: &[String]) -> Result<Vec<(String, String)>, String> {
+    items
+        .iter()
+        .map(|mapping| match util::java_split_colon(mapping).as_slice() {
+            [old, new] => Ok(((*old).to_owned(), (*new).to_owned())),
+            _ => Err(format!("Invalid rename mapping: {mapping}")),
+        })
+        .collect()
+}
+
+/// Builds `ReplaceField$Key` or `ReplaceField$Value` from its settings.
+pub(crate) fn build(
+    raw: &RawConfig,
+    part: Option<RecordPart>,
+) -> Result<Box<dyn Transform>, ConfigError> {
+    let part = util::operating_part(part, CLASS)?;
+    let config = config_def().parse(raw)?;
+    let renames = parse_renames(config.list(RENAMES))
+        .map_err(|reason| ConfigError::invalid(RENAMES, config.list(RENAMES).join(","), reason))?;
+    Ok(Box::new(ReplaceField {
+        part,
+        exclude: config.list(EXCLUDE).to_vec(),
+        include: config.list(INCLUDE).to_vec(),
+        renames,
+        replace_null_with_default: config
+            .boolean(util::REPLACE_NULL_WITH_DEFAULT)
+            .unwrap_or(true),
+        cache: SchemaCache::new(),
+    }))
+}
+
+/// The schema ReplaceField derived from an input schema, and the input index of each field.
+#[derive(Clone)]
+struct Derived {
+    schema: SchemaRef,
+    sources: Arc<[usize]>,
+}
+
+/// `org.apache.kafka.connect.transforms.ReplaceField$Key` / `$Value`: keeps a field when it is
+/// not excluded and `include` is empty or lists it, then applies `renames`. Null passes through.
+pub struct ReplaceField {
+    part: RecordPart,
+    exclude: Vec<String>,
+    include: Vec<String>,
+    renames: Vec<(String, String)>,
+    replace_null_with_default: bool,
+    cache: SchemaCache<Derived>,
+}
+
+impl Transform for ReplaceField {
+    fn apply(&self, record: &mut Record) -> Result<Outcome, TransformError> {
+        let (schema, value) = record.part(self.part);
+        if value.is_null() {
+            return Ok(Outcome::Keep);
+        }
+        let (schema, value) = match schema {
+            None => (None, Value::Map(self.replace_in_map(value)?)),
+            Some(schema) => {
+                let original = util::require_struct(value, PURPOSE)?;
+                let derived = self
+                    .cache
+                    .get_or_try_insert(schema, |schema| self.derive(schema))?;
+                let fields = original.schema().fields();
+                let mut values = Vec::with_capacity(derived.sources.len());
+                for source in derived.sources.iter() {
+                    values.push(match fields.get(*source) {
+                        Some(field) => {
+                            util::field_value(original, field, self.replace_null_with_default)
+                                .clone()
+                        }
+                        None => Value::Null,
+                    });
+                }
+                let replaced = util::build_struct(SchemaRef::clone(&derived.schema), values)?;
+                (Some(derived.schema), Value::Struct(replaced))
+            }
+        };
+        record.set_part(self.part, schema, value);
+        Ok(Outcome::Keep)
+    }
+}
+
+impl ReplaceField {
+    fn keeps(&self, name: &str) -> bool {
+        !self.exclude.iter().any(|excluded| excluded == name)
+            && (self.include.is_empty() || self.include.iter().any(|included| included == name))
+    }
+
+    fn renamed<'a>(&'a self, name: &'a str) -> &'a str {
+        self.renames
+            .iter()
+            .rev()
+            .find(|(old, _)| old == name)
+            .map_or(name, |(_, new)| new.as_str())
+    }
+
+    fn replace_in_map(&self, value: &Value) -> Result<Vec<(Value, Value)>, TransformError> {
+        let entries = util::require_map(value, PURPOSE)?;
+        let mut replaced = Vec::with_capacity(entries.len());
+        for (key, value) in entries {
+            let Some(name) = key.as_str() else {
+                return Err(TransformError::data(format!(
+                    "Only Map objects with String keys supported for [{PURPOSE}], found a key of \
+                     {}",
+                    util::java_class(key)
+                )));
+            };
+            if self.keeps(name) {
+                util::map_put(&mut replaced, self.renamed(name), value.clone());
+            }
+        }
+        Ok(replaced)
+    }
+
+    /// Kafka's `makeUpdatedSchema`, called once per input schema.
+    fn derive(&self, schema: &Schema) -> Result<Derived, TransformError> {
+        let mut fields = Vec::new();
+        let mut sources = Vec::new();
+        for field in schema.fields() {
+            if self.keeps(&field.name) {
+                let name = self.renamed(&field.name).to_owned();
+                fields.push((name, SchemaRef::clone(&field.schema)));
+                sources.push(field.index);
+            }
+        }
+        Ok(Derived {
+            schema: util::copy_schema_basics(schema, util::struct_type(fields)?).into_ref(),
+            sources: sources.into(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sluice_codecs::Struct;
+
+    use super::*;
+    use crate::transforms::test_support::{raw, sink_record};
+
+    fn replace(pairs: &[(&str, &str)]) -> Box<dyn Transform> {
+        build(&raw(pairs), Some(RecordPart::Value)).expect("valid ReplaceField config")
+    }
+
+    fn schema() -> SchemaRef {
+        Schema::structure([
+            ("dont", Schema::string().into_ref()),
+            ("abc", Schema::int32().into_ref()),
+            (
+                "foo",
+                Schema::boolean()
+                    .optional()
+                    .with_default(Value::Boolean(true))
+                    .into_ref(),
+            ),
+            ("etc", Schema::string().into_ref()),
+        ])
+        .with_name("com.example.Thing")
+        .into_ref()
+    }
+
+    fn value(foo: Value) -> Value {
+        let values = vec![Value::from("x"), Value::Int32(42), foo, Value::from("etc")];
+        Value::Struct(Struct::from_values(schema(), values).expect("four fields"))
+    }
+
+    #[test]
+    fn with_schema_fields_are_filtered_and_renamed() {
+        let transform = replace(&[("exclude", "dont"), ("renames", "abc:xyz,foo:bar")]);
+        let mut record = sink_record().with_value(Some(schema()), value(Value::Null));
+        transform.apply(&mut record).expect("replaces");
+        let expected = Schema::structure([
+            ("xyz", Schema::int32().into_ref()),
+            (
+                "bar",
+                Schema::boolean()
+                    .optional()
+                    .with_default(Value::Boolean(true))
+                    .into_ref(),
+            ),
+            ("etc", Schema::string().into_ref()),
+        ])
+        .with_name("com.example.Thing")
+        .into_ref();
+        assert_eq!(record.value_schema, Some(expected));
+        let Value::Struct(replaced) = &record.value else {
+            panic!("a struct")
+        };
+        assert_eq!(
+            replaced.values(),
+            [Value::Int32(42), Value::Boolean(true), Value::from("etc")]
+        );
+    }
+
+    #[test]
+    fn exclude_wins_over_include_and_null_defaults_are_optional() {
+        let transform = replace(&[
+            ("include", "abc,foo"),
+            ("exclude", "abc"),
+            ("replace.null.with.default", "false"),
+        ]);
+        let mut record = sink_record().with_value(Some(schema()), value(Value::Null));
+        transform.apply(&mut record).expect("replaces");
+        let Value::Struct(replaced) = &record.value else {
+            panic!("a struct")
+        };
+        assert_eq!(replaced.schema().fields()[0].name, "foo");
+        assert_eq!(replaced.values(), [Value::Null]);
+    }
+
+    #[test]
+    fn schemaless_maps_are_filtered_and_renamed() {
+        let transform = replace(&[("include", "a,b"), ("renames", "a:z")]);
+        let map = Value::Map(vec![
+            (Value::from("a"), Value::Int8(1)),
+            (Value::from("b"), Value::Int8(2)),
+            (Value::from("c"), Value::Int8(3)),
+        ]);
+        let mut record = sink_record().with_value(None, map);
+        transform.apply(&mut record).expect("replaces");
+        assert_eq!(
+            record.value,
+            Value::Map(vec![
+                (Value::from("z"), Value::Int8(1)),
+                (Value::from("b"), Value::Int8(2)),
+            ])
+        );
+    }
+
+    #[test]
+    fn null_passes_and_other_values_are_rejected() {
+        let transform = replace(&[("exclude", "a")]);
+        let mut record = sink_record();
+        transform.apply(&mut record).expect("null passes");
+        assert_eq!(record.value, Value::Null);
+        let mut record = sink_record().with_value(None, Value::from("x"));
+        let error = transform.apply(&mut record).expect_err("not a map");
+        assert_eq!(
+            error.to_string(),
+            "Only Map objects supported in absence of schema for [field replacement], found: \
+             java.lang.String"
+        );
+    }
+
+    #[test]
+    fn renames_must_be_pairs() {
+        for renames in ["a", "a:b:c", "a:"] {
+            let error = build(&raw(&[("renames", renames)]), Some(RecordPart::Value))
+                .err()
+                .unwrap_or_else(|| panic!("{renames} should be rejected"));
+            assert_eq!(error.key(), Some("renames"), "{error}");
+            assert!(
+                error
+                    .to_string()
+                    .ends_with(&format!("Invalid rename mapping: {renames}"))
+            );
+        }
+    }
+}
