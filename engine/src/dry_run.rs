@@ -8,8 +8,6 @@
 //! converter → transforms → converter, in the same shape, or `{"dropped":true}`, or
 //! `{"error":"…"}`.
 
-use std::sync::Arc;
-
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use bytes::Bytes;
@@ -29,9 +27,9 @@ pub const DEFAULT_HEADER_CONVERTER: &str = "org.apache.kafka.connect.storage.Sim
 
 /// A connector's converters and transform chain, ready to run records through.
 pub struct DryRun {
-    key_converter: Arc<dyn Converter>,
-    value_converter: Arc<dyn Converter>,
-    header_converter: Arc<dyn HeaderConverter>,
+    key_converter: Box<dyn Converter>,
+    value_converter: Box<dyn Converter>,
+    header_converter: Box<dyn HeaderConverter>,
     chain: TransformChain,
 }
 
@@ -72,7 +70,7 @@ impl DryRun {
     }
 
     /// Runs one input line and returns the output line (without a newline).
-    pub fn run_line(&self, line: &str) -> String {
+    pub fn run_line(&mut self, line: &str) -> String {
         let output = match self.run(line) {
             Ok(Some(record)) => record,
             Ok(None) => json!({"dropped": true}),
@@ -81,7 +79,7 @@ impl DryRun {
         output.to_string()
     }
 
-    fn run(&self, line: &str) -> Result<Option<Json>, String> {
+    fn run(&mut self, line: &str) -> Result<Option<Json>, String> {
         let input: Json = serde_json::from_str(line)
             .map_err(|error| format!("input is not a JSON record: {error}"))?;
         let input = input
@@ -98,7 +96,7 @@ impl DryRun {
         }
     }
 
-    fn read_record(&self, input: &Map<String, Json>) -> Result<Record, String> {
+    fn read_record(&mut self, input: &Map<String, Json>) -> Result<Record, String> {
         let topic = match input.get("topic") {
             None | Some(Json::Null) => "test".to_owned(),
             Some(Json::String(topic)) => topic.clone(),
@@ -131,7 +129,7 @@ impl DryRun {
         Ok(record)
     }
 
-    fn read_headers(&self, topic: &str, input: &Map<String, Json>) -> Result<Headers, String> {
+    fn read_headers(&mut self, topic: &str, input: &Map<String, Json>) -> Result<Headers, String> {
         let mut headers = Headers::new();
         let Some(listed) = input.get("headers").filter(|h| !h.is_null()) else {
             return Ok(headers);
@@ -157,7 +155,7 @@ impl DryRun {
         Ok(headers)
     }
 
-    fn write_record(&self, record: &Record) -> Result<Json, String> {
+    fn write_record(&mut self, record: &Record) -> Result<Json, String> {
         let topic = record.topic.as_str();
         let key = self
             .key_converter
@@ -289,7 +287,7 @@ mod tests {
 
     #[test]
     fn bad_lines_give_an_error_line() {
-        let run = strings();
+        let mut run = strings();
         assert!(
             run.run_line("not json")
                 .starts_with(r#"{"error":"input is not a JSON record"#)

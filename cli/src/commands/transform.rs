@@ -31,14 +31,14 @@ pub struct TransformArgs {
 /// Runs the subcommand: exit 0 for a valid config (even when records fail), 2 for an invalid
 /// config (reported before any record is read), 1 when input or output fails.
 pub fn run(args: &TransformArgs) -> ExitCode {
-    let dry_run = match build(args) {
+    let mut dry_run = match build(args) {
         Ok(dry_run) => dry_run,
         Err(error) => {
             eprintln!("sluice transform: invalid config: {error:#}");
             return ExitCode::from(INVALID_CONFIG);
         }
     };
-    match stream(&dry_run, args) {
+    match stream(&mut dry_run, args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("sluice transform: {error:#}");
@@ -59,7 +59,7 @@ fn build(args: &TransformArgs) -> anyhow::Result<DryRun> {
     Ok(dry_run)
 }
 
-fn stream(dry_run: &DryRun, args: &TransformArgs) -> anyhow::Result<()> {
+fn stream(dry_run: &mut DryRun, args: &TransformArgs) -> anyhow::Result<()> {
     let input: Box<dyn BufRead> = match &args.input {
         Some(path) if path.as_os_str() != "-" => {
             let file =

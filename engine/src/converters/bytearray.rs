@@ -21,7 +21,7 @@ impl Default for ByteArrayConverter {
 
 impl Converter for ByteArrayConverter {
     fn to_bytes(
-        &self,
+        &mut self,
         topic: &str,
         schema: Option<&SchemaRef>,
         value: &Value,
@@ -47,7 +47,7 @@ impl Converter for ByteArrayConverter {
     }
 
     fn to_connect(
-        &self,
+        &mut self,
         _topic: &str,
         bytes: Option<&Bytes>,
     ) -> Result<SchemaAndValue, ConverterError> {
@@ -64,7 +64,7 @@ mod tests {
 
     #[test]
     fn bytes_pass_through_without_copying() {
-        let converter = ByteArrayConverter::default();
+        let mut converter = ByteArrayConverter::default();
         let input = Bytes::from_static(b"\x00\xffraw");
         let (_, value) = converter.to_connect("t", Some(&input)).expect("any bytes");
         let Value::Bytes(read) = &value else {
@@ -76,7 +76,7 @@ mod tests {
 
     #[test]
     fn non_bytes_are_rejected() {
-        let converter = ByteArrayConverter::default();
+        let mut converter = ByteArrayConverter::default();
         assert!(converter.to_bytes("t", None, &Value::from("text")).is_err());
         let schema = Schema::string().into_ref();
         assert!(

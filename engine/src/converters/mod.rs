@@ -82,12 +82,13 @@ impl ConverterError {
 /// Connect data with its schema, as a converter reads it: Kafka's `SchemaAndValue`.
 pub type SchemaAndValue = (Option<SchemaRef>, Value);
 
-/// Converts record keys or values: Kafka Connect's `Converter`. A `None` byte array is a
+/// Converts record keys or values: Kafka Connect's `Converter`. Each task owns its converters
+/// (they may keep caches), so the methods take `&mut self`. A `None` byte array is a
 /// tombstone, which every converter maps to and from [`Value::Null`].
-pub trait Converter: Send + Sync {
+pub trait Converter: Send {
     /// Connect data to bytes (Kafka's `fromConnectData`); `Ok(None)` for a null value.
     fn to_bytes(
-        &self,
+        &mut self,
         topic: &str,
         schema: Option<&SchemaRef>,
         value: &Value,
@@ -95,17 +96,17 @@ pub trait Converter: Send + Sync {
 
     /// Bytes to Connect data (Kafka's `toConnectData`); `None` bytes give a null value.
     fn to_connect(
-        &self,
+        &mut self,
         topic: &str,
         bytes: Option<&Bytes>,
     ) -> Result<SchemaAndValue, ConverterError>;
 }
 
 /// Converts header values: Kafka Connect's `HeaderConverter`.
-pub trait HeaderConverter: Send + Sync {
+pub trait HeaderConverter: Send {
     /// A header's Connect data to bytes; `Ok(None)` for a null value.
     fn header_to_bytes(
-        &self,
+        &mut self,
         topic: &str,
         header_key: &str,
         schema: Option<&SchemaRef>,
@@ -114,7 +115,7 @@ pub trait HeaderConverter: Send + Sync {
 
     /// A header's bytes to Connect data.
     fn header_to_connect(
-        &self,
+        &mut self,
         topic: &str,
         header_key: &str,
         bytes: Option<&Bytes>,
@@ -127,7 +128,7 @@ macro_rules! header_converter_via_converter {
     ($($ty:ty),*) => {$(
         impl $crate::converters::HeaderConverter for $ty {
             fn header_to_bytes(
-                &self,
+                &mut self,
                 topic: &str,
                 _header_key: &str,
                 schema: Option<&sluice_codecs::SchemaRef>,
@@ -137,7 +138,7 @@ macro_rules! header_converter_via_converter {
             }
 
             fn header_to_connect(
-                &self,
+                &mut self,
                 topic: &str,
                 _header_key: &str,
                 bytes: Option<&bytes::Bytes>,

@@ -113,7 +113,7 @@ impl NumberConverter {
 
 impl Converter for NumberConverter {
     fn to_bytes(
-        &self,
+        &mut self,
         topic: &str,
         schema: Option<&SchemaRef>,
         value: &Value,
@@ -141,7 +141,7 @@ impl Converter for NumberConverter {
     }
 
     fn to_connect(
-        &self,
+        &mut self,
         topic: &str,
         bytes: Option<&Bytes>,
     ) -> Result<SchemaAndValue, ConverterError> {
@@ -191,7 +191,7 @@ mod tests {
             (NumberKind::Boolean, Value::Boolean(true), vec![1]),
         ];
         for (kind, value, bytes) in cases {
-            let converter = NumberConverter::new(kind);
+            let mut converter = NumberConverter::new(kind);
             let written = converter.to_bytes("t", None, &value).expect("serialisable");
             assert_eq!(written.as_deref(), Some(bytes.as_slice()), "{kind:?}");
             let (schema, read) = converter
@@ -204,7 +204,7 @@ mod tests {
 
     #[test]
     fn tombstones_map_to_null_both_ways() {
-        let converter = NumberConverter::new(NumberKind::Long);
+        let mut converter = NumberConverter::new(NumberKind::Long);
         assert_eq!(converter.to_bytes("t", None, &Value::Null), Ok(None));
         assert_eq!(
             converter.to_connect("t", None).map(|(_, v)| v),
@@ -214,7 +214,7 @@ mod tests {
 
     #[test]
     fn wrong_width_and_wrong_type_are_errors() {
-        let converter = NumberConverter::new(NumberKind::Integer);
+        let mut converter = NumberConverter::new(NumberKind::Integer);
         let error = converter
             .to_connect("t", Some(&Bytes::from_static(&[1, 2])))
             .expect_err("2 bytes");

@@ -1,8 +1,6 @@
 //! The converters Sluice knows, by Kafka class name and alias: the one place to look to see
 //! what exists.
 
-use std::sync::Arc;
-
 use super::{
     ByteArrayConverter, Converter, ConverterType, HeaderConverter, NumberConverter, NumberKind,
     StringConverter,
@@ -11,9 +9,9 @@ use crate::config::{ConfigDef, ConfigError, RawConfig};
 
 /// Builds a key/value converter from its settings (prefix removed) for keys or values.
 pub type ConverterFactory =
-    fn(&RawConfig, ConverterType) -> Result<Arc<dyn Converter>, ConfigError>;
+    fn(&RawConfig, ConverterType) -> Result<Box<dyn Converter>, ConfigError>;
 /// Builds a header converter from its settings (prefix removed).
-pub type HeaderConverterFactory = fn(&RawConfig) -> Result<Arc<dyn HeaderConverter>, ConfigError>;
+pub type HeaderConverterFactory = fn(&RawConfig) -> Result<Box<dyn HeaderConverter>, ConfigError>;
 
 /// A converter a config can name.
 #[derive(Clone)]
@@ -51,8 +49,8 @@ pub struct ConverterRegistry {
     plugins: Vec<ConverterPlugin>,
 }
 
-fn number(kind: NumberKind) -> Arc<NumberConverter> {
-    Arc::new(NumberConverter::new(kind))
+fn number(kind: NumberKind) -> Box<NumberConverter> {
+    Box::new(NumberConverter::new(kind))
 }
 
 macro_rules! number_plugin {
@@ -73,14 +71,14 @@ impl ConverterRegistry {
             ConverterPlugin {
                 class_name: "org.apache.kafka.connect.storage.StringConverter",
                 config_def: StringConverter::config_def,
-                converter: Some(|raw, _| Ok(Arc::new(StringConverter::configure(raw)?))),
-                header_converter: Some(|raw| Ok(Arc::new(StringConverter::configure(raw)?))),
+                converter: Some(|raw, _| Ok(Box::new(StringConverter::configure(raw)?))),
+                header_converter: Some(|raw| Ok(Box::new(StringConverter::configure(raw)?))),
             },
             ConverterPlugin {
                 class_name: "org.apache.kafka.connect.converters.ByteArrayConverter",
                 config_def: ConfigDef::new,
-                converter: Some(|_, _| Ok(Arc::new(ByteArrayConverter::default()))),
-                header_converter: Some(|_| Ok(Arc::new(ByteArrayConverter::default()))),
+                converter: Some(|_, _| Ok(Box::new(ByteArrayConverter::default()))),
+                header_converter: Some(|_| Ok(Box::new(ByteArrayConverter::default()))),
             },
             number_plugin!(
                 "org.apache.kafka.connect.converters.IntegerConverter",
@@ -131,7 +129,7 @@ impl ConverterRegistry {
         raw: &RawConfig,
         class_key: &str,
         ty: ConverterType,
-    ) -> Result<Option<Arc<dyn Converter>>, ConfigError> {
+    ) -> Result<Option<Box<dyn Converter>>, ConfigError> {
         let Some((plugin, settings)) = self.plugin_for(raw, class_key)? else {
             return Ok(None);
         };
@@ -152,7 +150,7 @@ impl ConverterRegistry {
         &self,
         raw: &RawConfig,
         class_key: &str,
-    ) -> Result<Option<Arc<dyn HeaderConverter>>, ConfigError> {
+    ) -> Result<Option<Box<dyn HeaderConverter>>, ConfigError> {
         let Some((plugin, settings)) = self.plugin_for(raw, class_key)? else {
             return Ok(None);
         };
@@ -240,7 +238,7 @@ mod tests {
             "value.converter",
             "org.apache.kafka.connect.converters.IntegerConverter",
         )]);
-        let converter = registry
+        let mut converter = registry
             .key_value_converter(&config, "value.converter", ConverterType::Value)
             .expect("valid")
             .expect("configured");

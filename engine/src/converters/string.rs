@@ -52,7 +52,7 @@ impl StringConverter {
 
 impl Converter for StringConverter {
     fn to_bytes(
-        &self,
+        &mut self,
         _topic: &str,
         _schema: Option<&SchemaRef>,
         value: &Value,
@@ -69,7 +69,7 @@ impl Converter for StringConverter {
     }
 
     fn to_connect(
-        &self,
+        &mut self,
         topic: &str,
         bytes: Option<&Bytes>,
     ) -> Result<SchemaAndValue, ConverterError> {
@@ -152,7 +152,7 @@ mod tests {
 
     #[test]
     fn strings_round_trip_as_utf8() {
-        let converter = StringConverter::default();
+        let mut converter = StringConverter::default();
         let bytes = converter
             .to_bytes("t", None, &Value::from("héllo"))
             .expect("text");
@@ -164,14 +164,14 @@ mod tests {
 
     #[test]
     fn non_strings_use_javas_to_string() {
-        let converter = StringConverter::default();
+        let mut converter = StringConverter::default();
         let schema = Schema::structure([
             ("a", Schema::int32().into_ref()),
             ("b", Schema::string().optional().into_ref()),
         ]);
         let record = Struct::from_values(schema.into_ref(), vec![Value::Int32(1), Value::Null])
             .expect("2 fields");
-        let text = |value: Value| converter.to_bytes("t", None, &value).expect("any value");
+        let mut text = |value: Value| converter.to_bytes("t", None, &value).expect("any value");
         assert_eq!(text(Value::Int64(42)).as_deref(), Some(&b"42"[..]));
         assert_eq!(
             text(Value::Struct(record)).as_deref(),
@@ -185,7 +185,7 @@ mod tests {
 
     #[test]
     fn invalid_utf8_and_other_encodings_are_errors() {
-        let converter = StringConverter::default();
+        let mut converter = StringConverter::default();
         assert!(
             converter
                 .to_connect("t", Some(&Bytes::from_static(&[0xff])))
