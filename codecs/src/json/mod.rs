@@ -61,7 +61,9 @@ pub use read::MAX_DEPTH;
 
 use crate::schema::SchemaRef;
 use crate::value::Value;
-use cache::{DecodeCache, EncodeCache};
+use std::sync::Arc;
+
+use cache::{Compiled, DecodeCache, EncodeCache};
 use decode::Decoder;
 use read::Reader;
 use write::Writer;
@@ -236,44 +238,14 @@ impl JsonCodec {
             reader.finish()?;
             return Err(JsonError::Envelope);
         }
-        reader.enter()?;
-        let replace = self.options.replace_null_with_default;
-        let mut schema = None;
-        let mut payload = None;
-        let mut pending = None;
-        let mut well_formed = true;
-        let mut more = reader.object_first()?;
-        while more {
-            let key = reader.key()?;
-            match key.as_bytes() {
-                b"schema" if schema.is_none() => {
-                    schema = Some(self.decode_cache.read(reader, replace)?);
-                }
-                b"payload" if payload.is_none() && pending.is_none() => match &schema {
-                    Some(Some(compiled)) => {
-                        payload = Some(self.decoder(reader).value(&compiled.plan)?);
-                    }
-                    Some(None) => payload = Some(self.decoder(reader).schemaless()?),
-                    None => {
-                        reader.peek_some()?;
-                        pending = Some(reader.position());
-                        reader.skip_value()?;
-                    }
-                },
-                _ => {
-                    well_formed = false;
-                    reader.skip_value()?;
-                }
-            }
-            more = reader.object_next()?;
-        }
+        let members = self.envelope_members(reader)?;
         reader.finish()?;
-        let (Some(schema), true) = (schema, well_formed) else {
+        let (Some(schema), true) = (members.schema, members.well_formed) else {
             return Err(JsonError::Envelope);
         };
-        let value = match (payload, pending) {
-            (Some(value), _) => value,
-            (None, Some(at)) => {
+        let value = match members.payload {
+            Payload::Read(value) => value,
+            Payload::At(at) => {
                 let mut reader = Reader::at(reader.input(), at, 1);
                 let mut decoder = self.decoder(&mut reader);
                 match &schema {
@@ -281,8 +253,65 @@ impl JsonCodec {
                     None => decoder.schemaless()?,
                 }
             }
-            (None, None) => return Err(JsonError::Envelope),
+            Payload::Missing => return Err(JsonError::Envelope),
         };
         Ok((schema.map(|compiled| compiled.schema().clone()), value))
     }
+
+    /// Reads the envelope object's members. The payload is read as soon as the schema is
+    /// known; a payload that comes first is skipped and read afterwards.
+    fn envelope_members(&mut self, reader: &mut Reader<'_>) -> Result<Envelope, JsonError> {
+        reader.enter()?;
+        let replace = self.options.replace_null_with_default;
+        let mut members = Envelope {
+            schema: None,
+            payload: Payload::Missing,
+            well_formed: true,
+        };
+        let mut more = reader.object_first()?;
+        while more {
+            let key = reader.key()?;
+            match (key.as_bytes(), &members.schema, &members.payload) {
+                (b"schema", None, _) => {
+                    members.schema = Some(self.decode_cache.read(reader, replace)?);
+                }
+                (b"payload", Some(Some(compiled)), Payload::Missing) => {
+                    let value = self.decoder(reader).value(&compiled.plan)?;
+                    members.payload = Payload::Read(value);
+                }
+                (b"payload", Some(None), Payload::Missing) => {
+                    members.payload = Payload::Read(self.decoder(reader).schemaless()?);
+                }
+                (b"payload", None, Payload::Missing) => {
+                    reader.peek_some()?;
+                    members.payload = Payload::At(reader.position());
+                    reader.skip_value()?;
+                }
+                _ => {
+                    members.well_formed = false;
+                    reader.skip_value()?;
+                }
+            }
+            more = reader.object_next()?;
+        }
+        Ok(members)
+    }
+}
+
+/// What an envelope object held.
+struct Envelope {
+    /// `None` before a `schema` member; `Some(None)` for `"schema":null`.
+    schema: Option<Option<Arc<Compiled>>>,
+    payload: Payload,
+    /// False when a member other than one `schema` and one `payload` appeared.
+    well_formed: bool,
+}
+
+/// The envelope's `payload` member.
+enum Payload {
+    Missing,
+    /// Read with the schema that came before it.
+    Read(Value),
+    /// Came before the schema: its position, to read once the schema is known.
+    At(usize),
 }

@@ -4,9 +4,12 @@
 use super::base64;
 use super::error::JsonError;
 use super::float::{write_f32, write_f64};
-use super::plan::{Kind, Plan};
+use std::sync::Arc;
+
+use super::plan::{FieldPlan, Kind, Plan};
 use super::{DecimalFormat, JsonOptions};
-use crate::value::{DataError, Value};
+use crate::decimal::Decimal;
+use crate::value::{DataError, Struct, Value};
 
 /// Deepest nesting of schemaless values the writer accepts, as for reading.
 const MAX_DEPTH: usize = super::read::MAX_DEPTH;
@@ -90,17 +93,7 @@ impl Writer<'_> {
             (Kind::String, Value::String(text)) => escape_into(text, self.out),
             (Kind::Bytes, Value::Bytes(data)) => self.bytes(data),
             (Kind::Decimal(scale), Value::Decimal(decimal)) => {
-                if decimal.scale() != *scale {
-                    return Err(JsonError::Data(DataError::DecimalScale {
-                        expected: *scale,
-                        found: decimal.scale(),
-                        path: String::new(),
-                    }));
-                }
-                match self.options.decimal_format {
-                    DecimalFormat::Base64 => self.bytes(decimal.unscaled_bytes()),
-                    DecimalFormat::Numeric => self.display(decimal),
-                }
+                return self.decimal(*scale, decimal);
             }
             (Kind::Array(items), Value::Array(elements)) => return self.array(items, elements),
             (
@@ -118,24 +111,45 @@ impl Writer<'_> {
                 };
             }
             (Kind::Struct(fields), Value::Struct(record)) => {
-                let schema = record.schema();
-                if !std::sync::Arc::ptr_eq(schema, &plan.schema) && **schema != *plan.schema {
-                    return Err(JsonError::Data(DataError::MismatchingSchema {
-                        path: String::new(),
-                    }));
-                }
-                self.out.push(b'{');
-                for (index, (field, value)) in fields.iter().zip(record.values()).enumerate() {
-                    if index > 0 {
-                        self.out.push(b',');
-                    }
-                    self.out.extend_from_slice(&field.key_json);
-                    self.value(&field.plan, value)?;
-                }
-                self.out.push(b'}');
+                return self.structure(plan, fields, record);
             }
             _ => return Err(mismatch(plan, value)),
         }
+        Ok(())
+    }
+
+    fn decimal(&mut self, scale: i32, decimal: &Decimal) -> Result<()> {
+        if decimal.scale() != scale {
+            return Err(JsonError::Data(DataError::DecimalScale {
+                expected: scale,
+                found: decimal.scale(),
+                path: String::new(),
+            }));
+        }
+        match self.options.decimal_format {
+            DecimalFormat::Base64 => self.bytes(decimal.unscaled_bytes()),
+            DecimalFormat::Numeric => self.display(decimal),
+        }
+        Ok(())
+    }
+
+    /// A struct's fields in schema order; its schema must equal the declared one.
+    fn structure(&mut self, plan: &Plan, fields: &[FieldPlan], record: &Struct) -> Result<()> {
+        let schema = record.schema();
+        if !Arc::ptr_eq(schema, &plan.schema) && **schema != *plan.schema {
+            return Err(JsonError::Data(DataError::MismatchingSchema {
+                path: String::new(),
+            }));
+        }
+        self.out.push(b'{');
+        for (index, (field, value)) in fields.iter().zip(record.values()).enumerate() {
+            if index > 0 {
+                self.out.push(b',');
+            }
+            self.out.extend_from_slice(&field.key_json);
+            self.value(&field.plan, value)?;
+        }
+        self.out.push(b'}');
         Ok(())
     }
 

@@ -381,3 +381,26 @@ fn repeated_schema_text_is_parsed_once() {
     let (c, _) = codec.decode(Some(&first)).expect("valid");
     assert!(std::sync::Arc::ptr_eq(&a, &c.expect("schema")));
 }
+
+#[test]
+fn nested_arrays_up_to_the_limit_decode_with_a_schema() {
+    let levels = MAX_DEPTH - 2;
+    let schema = format!(
+        r#"{}{{"type":"int8"}}{}"#,
+        r#"{"type":"array","items":"#.repeat(levels),
+        "}".repeat(levels)
+    );
+    let payload = format!("{}1{}", "[".repeat(levels), "]".repeat(levels));
+    let (_, value) = decode(&format!(r#"{{"schema":{schema},"payload":{payload}}}"#));
+    let mut expected = Value::Int8(1);
+    for _ in 0..levels {
+        expected = Value::Array(vec![expected]);
+    }
+    assert_eq!(value, expected);
+}
+
+#[test]
+fn codec_can_move_to_a_task_thread() {
+    fn assert_send<T: Send>() {}
+    assert_send::<JsonCodec>();
+}
