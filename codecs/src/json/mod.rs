@@ -38,8 +38,11 @@
 //!   would lose digits); Kafka keeps the scale the number was written with;
 //! - `"NaN"`, `"Infinity"` and `"-Infinity"` strings read back into FLOAT32/FLOAT64, as they
 //!   are written (Jackson's default `QUOTE_NON_NUMERIC_NUMBERS`); Kafka reads them as 0;
-//! - floats are written in Java 19+ `Double.toString` form (shortest round-trip digits);
-//! - NUMERIC decimals are written in plain notation (`BigDecimal.toPlainString`).
+//!
+//! Number text follows the JVM: floats as Java 19+ `Double.toString`/`Float.toString`
+//! (shortest round-trip digits, `1.0E10`), NUMERIC decimals as `BigDecimal.toString()`
+//! (`2.30`, but `1E-7` and `1.23E+4`), since Kafka's serializer does not enable
+//! `WRITE_BIGDECIMAL_AS_PLAIN`.
 
 mod base64;
 mod cache;

@@ -128,7 +128,7 @@ impl Writer<'_> {
         }
         match self.options.decimal_format {
             DecimalFormat::Base64 => self.bytes(decimal.unscaled_bytes()),
-            DecimalFormat::Numeric => self.display(decimal),
+            DecimalFormat::Numeric => java_decimal_text(decimal, self.out),
         }
         Ok(())
     }
@@ -298,11 +298,51 @@ impl Writer<'_> {
         base64::encode_into(data, self.out);
         self.out.push(b'"');
     }
+}
 
-    fn display(&mut self, value: &impl std::fmt::Display) {
-        use std::io::Write as _;
-        // Writing into a Vec cannot fail.
-        let _ = write!(self.out, "{value}");
+/// Appends a decimal as Java's `BigDecimal.toString()`, which Jackson uses for the NUMERIC
+/// decimal format (Kafka's serializer does not enable `WRITE_BIGDECIMAL_AS_PLAIN`): plain
+/// notation for scale 0, or for a positive scale when the adjusted exponent is at least -6;
+/// otherwise one digit, the rest after a point, and `E` with a signed exponent (`1E-7`,
+/// `1.23E+4`).
+fn java_decimal_text(decimal: &Decimal, out: &mut Vec<u8>) {
+    let unscaled = Decimal::new(decimal.unscaled_bytes().clone(), 0).to_string();
+    let (negative, coefficient) = match unscaled.strip_prefix('-') {
+        Some(rest) => (true, rest.as_bytes()),
+        None => (false, unscaled.as_bytes()),
+    };
+    if negative {
+        out.push(b'-');
+    }
+    let scale = i64::from(decimal.scale());
+    let digits = coefficient.len() as i64;
+    let adjusted = digits - 1 - scale;
+    if scale == 0 {
+        out.extend_from_slice(coefficient);
+    } else if scale > 0 && adjusted >= -6 {
+        if digits > scale {
+            let (whole, fraction) = coefficient.split_at((digits - scale) as usize);
+            out.extend_from_slice(whole);
+            out.push(b'.');
+            out.extend_from_slice(fraction);
+        } else {
+            out.extend_from_slice(b"0.");
+            out.extend(std::iter::repeat_n(b'0', (scale - digits) as usize));
+            out.extend_from_slice(coefficient);
+        }
+    } else {
+        out.push(coefficient[0]);
+        if coefficient.len() > 1 {
+            out.push(b'.');
+            out.extend_from_slice(&coefficient[1..]);
+        }
+        if adjusted != 0 {
+            out.push(b'E');
+            if adjusted > 0 {
+                out.push(b'+');
+            }
+            out.extend_from_slice(itoa::Buffer::new().format(adjusted).as_bytes());
+        }
     }
 }
 

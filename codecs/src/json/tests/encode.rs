@@ -114,7 +114,7 @@ fn logical_types_carry_name_and_version() {
 }
 
 #[test]
-fn numeric_decimal_format_writes_plain_numbers() {
+fn numeric_decimal_format_writes_java_big_decimal_text() {
     let options = JsonOptions {
         decimal_format: DecimalFormat::Numeric,
         ..JsonOptions::default()
