@@ -42,7 +42,8 @@ impl Decoder<'_, '_> {
             Kind::Int32 => self.int(i64::from(i32::MIN), i64::from(i32::MAX), "INT32"),
             Kind::Int64 => self.int(i64::MIN, i64::MAX, "INT64"),
             Kind::Date => self.int(i64::from(i32::MIN), i64::from(i32::MAX), "Date"),
-            Kind::Time => self.int(i64::from(i32::MIN), i64::from(i32::MAX), "Time"),
+            // `Time.toLogical` accepts milliseconds in [0, 86 400 000].
+            Kind::Time => self.int(0, MILLIS_PER_DAY, "Time"),
             Kind::Timestamp => self.int(i64::MIN, i64::MAX, "Timestamp"),
             Kind::Float32 => self.float32(first),
             Kind::Float64 => self.float64(first).map(Value::Float64),
@@ -161,9 +162,13 @@ impl Decoder<'_, '_> {
     /// A Decimal from base64 unscaled bytes or from a JSON number, rescaled to `scale`.
     fn decimal(&mut self, first: u8, scale: i32) -> Result<Value> {
         if first == b'"' {
-            return self
-                .bytes(first)
-                .map(|bytes| Value::Decimal(Decimal::new(bytes, scale)));
+            let position = self.reader.position();
+            let bytes = self.bytes(first)?;
+            // Java's `new BigInteger(byte[0])` fails: there is no zero-length unscaled value.
+            if bytes.is_empty() {
+                return Err(self.error(position, "Invalid bytes for Decimal field"));
+            }
+            return Ok(Value::Decimal(Decimal::new(bytes, scale)));
         }
         let number = self.number("a number or a base64 string")?;
         let text = self.reader.number_text(&number);
@@ -346,6 +351,9 @@ fn narrow(kind: &Kind, value: Value) -> Value {
         _ => value,
     }
 }
+
+/// Milliseconds in a day: the Time logical type's upper bound.
+pub(crate) const MILLIS_PER_DAY: i64 = 86_400_000;
 
 /// Longest run of zeros a number may need to reach its Decimal scale.
 const MAX_RESCALE_ZEROS: i64 = 4096;

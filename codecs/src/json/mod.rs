@@ -37,7 +37,7 @@
 //! - a Decimal read from a JSON number is rescaled to the schema's scale (an error if that
 //!   would lose digits); Kafka keeps the scale the number was written with;
 //! - `"NaN"`, `"Infinity"` and `"-Infinity"` strings read back into FLOAT32/FLOAT64, as they
-//!   are written (Jackson's default `QUOTE_NON_NUMERIC_NUMBERS`); Kafka reads them as 0;
+//!   are written (Jackson's default `QUOTE_NON_NUMERIC_NUMBERS`); Kafka reads them as 0.
 //!
 //! Number text follows the JVM: floats as Java 19+ `Double.toString`/`Float.toString`
 //! (shortest round-trip digits, `1.0E10`), NUMERIC decimals as `BigDecimal.toString()`

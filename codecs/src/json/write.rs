@@ -2,6 +2,7 @@
 //! writes them: compact, strings escaped like Jackson, floats like Java's `toString`.
 
 use super::base64;
+use super::decode::MILLIS_PER_DAY;
 use super::error::JsonError;
 use super::float::{write_f32, write_f64};
 use std::sync::Arc;
@@ -86,7 +87,10 @@ impl Writer<'_> {
             (Kind::Int8, Value::Int8(n)) => self.int(*n),
             (Kind::Int16, Value::Int16(n)) => self.int(*n),
             (Kind::Int32, Value::Int32(n)) | (Kind::Date, Value::Date(n)) => self.int(*n),
-            (Kind::Time, Value::Time(n)) => self.int(*n),
+            // `Time.fromLogical` rejects a time with date fields: outside [0, 1 day).
+            (Kind::Time, Value::Time(n)) if (0..MILLIS_PER_DAY).contains(&i64::from(*n)) => {
+                self.int(*n)
+            }
             (Kind::Int64, Value::Int64(n)) | (Kind::Timestamp, Value::Timestamp(n)) => self.int(*n),
             (Kind::Float32, Value::Float32(x)) => write_f32(*x, self.out),
             (Kind::Float64, Value::Float64(x)) => write_f64(*x, self.out),

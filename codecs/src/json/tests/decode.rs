@@ -255,8 +255,24 @@ fn logical_types_decode_to_their_variants() {
         let (_, value) = decode(&format!(r#"{{"schema":{schema},"payload":{payload}}}"#));
         assert_eq!(value, expected, "{payload}");
     }
-    let lossy = decode_with(options(), &format!(r#"{{"schema":{dec},"payload":2.345}}"#));
-    assert!(matches!(lossy, Err(JsonError::Payload { .. })));
+    let rejected = [
+        (dec, "2.345"),
+        (dec, r#""""#),
+        (time, "-1"),
+        (time, "86400001"),
+    ];
+    for (schema, payload) in rejected {
+        let result = decode_with(
+            options(),
+            &format!(r#"{{"schema":{schema},"payload":{payload}}}"#),
+        );
+        assert!(
+            matches!(result, Err(JsonError::Payload { .. })),
+            "{payload}"
+        );
+    }
+    let (_, end_of_day) = decode(&format!(r#"{{"schema":{time},"payload":86400000}}"#));
+    assert_eq!(end_of_day, Value::Time(86_400_000));
 }
 
 #[test]

@@ -378,6 +378,15 @@ fn wrong_value_kind_or_decimal_scale_fails_and_leaves_output_alone() {
             ..
         }))
     ));
+    let time_with_date = codec.encode(
+        Some(&Schema::time().into_ref()),
+        &Value::Time(86_400_000),
+        &mut out,
+    );
+    assert!(matches!(
+        time_with_date,
+        Err(JsonError::Data(DataError::TypeMismatch { .. }))
+    ));
     let schemaless_date = codec.encode(None, &Value::Date(1), &mut out);
     assert!(matches!(schemaless_date, Err(JsonError::Unsupported(_))));
 }

@@ -88,7 +88,7 @@ fn present_value(schema: &SchemaRef) -> BoxedStrategy<Value> {
                 .prop_map(move |n| Value::Decimal(Decimal::from_i128(i128::from(n), scale)))
                 .boxed(),
             LogicalType::Date => any::<i32>().prop_map(Value::Date).boxed(),
-            LogicalType::Time => any::<i32>().prop_map(Value::Time).boxed(),
+            LogicalType::Time => (0..86_400_000).prop_map(Value::Time).boxed(),
             LogicalType::Timestamp => any::<i64>().prop_map(Value::Timestamp).boxed(),
         };
     }
