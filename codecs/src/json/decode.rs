@@ -240,7 +240,8 @@ impl Decoder<'_, '_> {
         }
         let start = self.reader.position();
         self.reader.enter()?;
-        let mut values: Vec<Option<Value>> = (0..fields.len()).map(|_| None).collect();
+        let mut values = vec![Value::Null; fields.len()];
+        let mut seen = Seen::new(fields.len());
         let mut next = 0;
         let mut more = self.reader.object_first()?;
         while more {
@@ -253,21 +254,21 @@ impl Decoder<'_, '_> {
             };
             match index {
                 Some(index) => {
-                    values[index] = Some(self.value(&fields[index].plan)?);
+                    values[index] = self.value(&fields[index].plan)?;
+                    seen.insert(index);
                     next = index + 1;
                 }
                 None => self.reader.skip_value()?,
             }
             more = self.reader.object_next()?;
         }
-        let values = values
-            .into_iter()
-            .zip(fields)
-            .map(|(value, field)| match value {
-                Some(value) => Ok(value),
-                None => self.null(&field.plan, start),
-            })
-            .collect::<Result<Vec<_>>>()?;
+        if !seen.all() {
+            for (index, field) in fields.iter().enumerate() {
+                if !seen.contains(index) {
+                    values[index] = self.null(&field.plan, start)?;
+                }
+            }
+        }
         Struct::from_values(plan.schema.clone(), values)
             .map(Value::Struct)
             .map_err(JsonError::Data)
@@ -336,6 +337,45 @@ impl Decoder<'_, '_> {
     }
 }
 
+/// Which struct fields a payload object held: a bit mask, or flags for wide structs.
+enum Seen {
+    Mask { bits: u64, full: u64 },
+    Flags(Vec<bool>),
+}
+
+impl Seen {
+    fn new(fields: usize) -> Self {
+        match fields {
+            0..64 => Self::Mask {
+                bits: 0,
+                full: (1u64 << fields) - 1,
+            },
+            _ => Self::Flags(vec![false; fields]),
+        }
+    }
+
+    fn insert(&mut self, index: usize) {
+        match self {
+            Self::Mask { bits, .. } => *bits |= 1 << index,
+            Self::Flags(flags) => flags[index] = true,
+        }
+    }
+
+    fn contains(&self, index: usize) -> bool {
+        match self {
+            Self::Mask { bits, .. } => bits & (1 << index) != 0,
+            Self::Flags(flags) => flags[index],
+        }
+    }
+
+    fn all(&self) -> bool {
+        match self {
+            Self::Mask { bits, full } => bits == full,
+            Self::Flags(flags) => flags.iter().all(|&flag| flag),
+        }
+    }
+}
+
 /// Gives an integer read as `i64` the variant its schema asks for (range already checked).
 fn narrow(kind: &Kind, value: Value) -> Value {
     let Value::Int64(n) = value else {
@@ -357,6 +397,9 @@ pub(crate) const MILLIS_PER_DAY: i64 = 86_400_000;
 
 /// Longest run of zeros a number may need to reach its Decimal scale.
 const MAX_RESCALE_ZEROS: i64 = 4096;
+/// Most digits a Decimal read from a JSON number may have: converting digits to binary is
+/// quadratic, so hostile megabyte-long numbers must fail fast.
+const MAX_DECIMAL_DIGITS: usize = 8192;
 
 /// The JSON number `text` as a Decimal of exactly `scale`, when that loses nothing.
 fn rescale(text: &str, scale: i32) -> Option<Decimal> {
@@ -369,6 +412,9 @@ fn rescale(text: &str, scale: i32) -> Option<Decimal> {
         None => (false, mantissa),
     };
     let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if whole.len() + fraction.len() > MAX_DECIMAL_DIGITS {
+        return None;
+    }
     // value = digits × 10^-(fraction.len() - exponent); shift to 10^-scale.
     let shift = i64::from(scale) - (fraction.len() as i64 - exponent);
     let mut digits = String::with_capacity(whole.len() + fraction.len() + 1);
@@ -412,5 +458,6 @@ mod tests {
         assert_eq!(text(rescale("0.00", 0)), Some(("0".into(), 0)));
         assert_eq!(rescale("1.555", 2), None);
         assert_eq!(rescale("1e999999", 0), None);
+        assert_eq!(rescale(&"9".repeat(MAX_DECIMAL_DIGITS + 1), 0), None);
     }
 }

@@ -420,3 +420,19 @@ fn codec_can_move_to_a_task_thread() {
     fn assert_send<T: Send>() {}
     assert_send::<JsonCodec>();
 }
+
+#[test]
+fn wide_structs_fill_missing_fields_too() {
+    let fields = (0..70)
+        .map(|i| format!(r#"{{"type":"int32","optional":true,"default":{i},"field":"f{i}"}}"#))
+        .collect::<Vec<_>>()
+        .join(",");
+    let text = format!(
+        r#"{{"schema":{{"type":"struct","fields":[{fields}]}},"payload":{{"f69":-1,"f0":null}}}}"#
+    );
+    let (_, value) = decode(&text);
+    let record = value.as_struct().expect("a struct");
+    assert_eq!(record.values()[0], Value::Int32(0));
+    assert_eq!(record.values()[5], Value::Int32(5));
+    assert_eq!(record.values()[69], Value::Int32(-1));
+}
