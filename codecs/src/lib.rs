@@ -5,6 +5,7 @@
 //! - [`value`]: Connect values ([`Value`], [`Struct`]) whose strings and bytes borrow from the
 //!   input buffer ([`Str`], [`bytes::Bytes`]) instead of copying it.
 //! - [`header`]: ordered, repeatable record headers.
+//! - [`json`]: Connect JSON, byte-compatible with Kafka's `JsonConverter`.
 //! - [`cursor`] and [`framing`]: bounds-checked reading of untrusted bytes and the Confluent
 //!   Schema Registry wire prefix, shared by the binary formats.
 //!
@@ -14,6 +15,7 @@ pub mod cursor;
 pub mod decimal;
 pub mod framing;
 pub mod header;
+pub mod json;
 pub mod schema;
 pub mod str;
 pub mod value;

@@ -2,11 +2,13 @@
 //! [`HeaderConverter`] traits and the registry of converters by Kafka class name and alias.
 
 mod bytearray;
+mod json;
 mod number;
 mod registry;
 mod string;
 
 pub use bytearray::ByteArrayConverter;
+pub use json::JsonConverter;
 pub use number::{NumberConverter, NumberKind};
 pub use registry::{ConverterPlugin, ConverterRegistry};
 pub use string::StringConverter;

@@ -2,8 +2,8 @@
 //! what exists.
 
 use super::{
-    ByteArrayConverter, Converter, ConverterType, HeaderConverter, NumberConverter, NumberKind,
-    StringConverter,
+    ByteArrayConverter, Converter, ConverterType, HeaderConverter, JsonConverter, NumberConverter,
+    NumberKind, StringConverter,
 };
 use crate::config::{ConfigDef, ConfigError, RawConfig};
 
@@ -79,6 +79,12 @@ impl ConverterRegistry {
                 config_def: ConfigDef::new,
                 converter: Some(|_, _| Ok(Box::new(ByteArrayConverter::default()))),
                 header_converter: Some(|_| Ok(Box::new(ByteArrayConverter::default()))),
+            },
+            ConverterPlugin {
+                class_name: "org.apache.kafka.connect.json.JsonConverter",
+                config_def: JsonConverter::config_def,
+                converter: Some(|raw, _| Ok(Box::new(JsonConverter::configure(raw)?))),
+                header_converter: Some(|raw| Ok(Box::new(JsonConverter::configure(raw)?))),
             },
             number_plugin!(
                 "org.apache.kafka.connect.converters.IntegerConverter",
