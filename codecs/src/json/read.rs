@@ -117,7 +117,10 @@ impl<'a> Reader<'a> {
     /// Like [`Reader::peek`], but the end of input is an error.
     #[inline]
     pub fn peek_some(&mut self) -> Result<u8> {
-        self.peek().ok_or(JsonError::Eof { position: self.pos })
+        match self.peek() {
+            Some(byte) => Ok(byte),
+            None => Err(JsonError::Eof { position: self.pos }),
+        }
     }
 
     /// Fails unless only whitespace is left.
@@ -402,7 +405,7 @@ impl<'a> Reader<'a> {
     /// Reads a number token (its first byte already peeked).
     pub fn number(&mut self) -> Result<Number> {
         let start = self.pos;
-        let invalid = JsonError::InvalidNumber { position: start };
+        let invalid = || JsonError::InvalidNumber { position: start };
         let negative = self.buf.get(self.pos) == Some(&b'-');
         if negative {
             self.pos += 1;
@@ -422,11 +425,11 @@ impl<'a> Reader<'a> {
         }
         let digits = self.pos - digits_start;
         if digits == 0 || (digits > 1 && self.buf[digits_start] == b'0') {
-            return Err(invalid);
+            return Err(invalid());
         }
         let integral = !matches!(self.buf.get(self.pos), Some(b'.' | b'e' | b'E'));
         if !integral {
-            self.fraction_and_exponent(invalid)?;
+            self.fraction_and_exponent().ok_or_else(invalid)?;
         }
         let int = if integral && fits {
             signed(magnitude, negative)
@@ -441,11 +444,12 @@ impl<'a> Reader<'a> {
         })
     }
 
-    fn fraction_and_exponent(&mut self, invalid: JsonError) -> Result<()> {
+    /// Skips a number's fraction and exponent; `None` when either has no digits.
+    fn fraction_and_exponent(&mut self) -> Option<()> {
         if self.buf.get(self.pos) == Some(&b'.') {
             self.pos += 1;
             if self.skip_digits() == 0 {
-                return Err(invalid);
+                return None;
             }
         }
         if matches!(self.buf.get(self.pos), Some(b'e' | b'E')) {
@@ -454,10 +458,10 @@ impl<'a> Reader<'a> {
                 self.pos += 1;
             }
             if self.skip_digits() == 0 {
-                return Err(invalid);
+                return None;
             }
         }
-        Ok(())
+        Some(())
     }
 
     fn skip_digits(&mut self) -> usize {
