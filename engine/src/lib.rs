@@ -7,8 +7,10 @@
 //!   pipeline boundary.
 //! - [`transforms`] and [`predicates`]: single message transforms and the predicates that gate
 //!   them, by Kafka class name and alias.
+//! - [`values`]: Connect's `Values` rules for writing values as text and inferring them back.
 
 pub mod config;
 pub mod predicates;
 pub mod record;
 pub mod transforms;
+pub mod values;

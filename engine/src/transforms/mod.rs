@@ -2,6 +2,7 @@
 //! transforms by Kafka class name and alias, and the configured [`TransformChain`].
 
 mod chain;
+pub mod date_format;
 mod registry;
 
 pub use chain::{ChainError, TransformChain};
