@@ -102,6 +102,17 @@ fn append(out: &mut String, value: &Value, embedded: bool) {
                 out.push_str(&encoded);
             }
         }
+        Value::Array(_) | Value::Map(_) | Value::Struct(_) => append_container(out, value),
+        Value::Decimal(decimal) => out.push_str(&java_big_decimal(decimal)),
+        Value::Date(days) => push_temporal(out, i64::from(*days) * MILLIS_PER_DAY),
+        Value::Time(millis) => push_temporal(out, i64::from(*millis)),
+        Value::Timestamp(millis) => push_temporal(out, *millis),
+    }
+}
+
+/// Arrays as `[a,b]`, maps as `{k:v}`, structs as `{"field":v}`; every entry is embedded.
+fn append_container(out: &mut String, value: &Value) {
+    match value {
         Value::Array(items) => {
             out.push('[');
             for (index, item) in items.iter().enumerate() {
@@ -137,10 +148,7 @@ fn append(out: &mut String, value: &Value, embedded: bool) {
             }
             out.push('}');
         }
-        Value::Decimal(decimal) => out.push_str(&java_big_decimal(decimal)),
-        Value::Date(days) => push_temporal(out, i64::from(*days) * MILLIS_PER_DAY),
-        Value::Time(millis) => push_temporal(out, i64::from(*millis)),
-        Value::Timestamp(millis) => push_temporal(out, *millis),
+        other => append(out, other, true),
     }
 }
 

@@ -3,7 +3,15 @@
 
 mod chain;
 pub mod date_format;
+mod drop_headers;
+mod filter;
+mod header_from;
+mod insert_header;
+mod regex_router;
 mod registry;
+mod timestamp_converter;
+mod timestamp_router;
+pub(crate) mod util;
 
 pub use chain::{ChainError, TransformChain};
 pub use registry::{TransformFactory, TransformPlugin, TransformRegistry};

@@ -4,7 +4,22 @@
 use crate::config::{ConfigDef, ConfigError, RawConfig};
 use crate::record::RecordPart;
 
-use super::Transform;
+use super::{
+    Transform, drop_headers, filter, header_from, insert_header, regex_router, timestamp_converter,
+    timestamp_router,
+};
+
+/// One row of the built-in table.
+macro_rules! plugin {
+    ($class:literal, $key_value:literal, $module:ident) => {
+        TransformPlugin {
+            class_name: concat!("org.apache.kafka.connect.transforms.", $class),
+            key_value: $key_value,
+            config_def: $module::config_def,
+            build: $module::build,
+        }
+    };
+}
 
 /// Builds a transform from its own settings (the `transforms.<alias>.` prefix removed) and, for
 /// `$Key`/`$Value` transforms, the part it works on.
@@ -45,7 +60,15 @@ impl TransformRegistry {
     /// The built-in transforms.
     pub fn builtin() -> Self {
         Self {
-            plugins: Vec::new(),
+            plugins: vec![
+                plugin!("DropHeaders", false, drop_headers),
+                plugin!("Filter", false, filter),
+                plugin!("HeaderFrom", true, header_from),
+                plugin!("InsertHeader", false, insert_header),
+                plugin!("RegexRouter", false, regex_router),
+                plugin!("TimestampConverter", true, timestamp_converter),
+                plugin!("TimestampRouter", false, timestamp_router),
+            ],
         }
     }
 
@@ -75,5 +98,111 @@ impl TransformRegistry {
             .iter()
             .find(|plugin| plugin.class_name == base || plugin.simple_name() == base)?;
         (plugin.key_value == part.is_some()).then_some((plugin, part))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sluice_codecs::Value;
+
+    use super::*;
+    use crate::predicates::PredicateRegistry;
+    use crate::record::Record;
+    use crate::transforms::{Outcome, TransformChain};
+
+    const PLAIN: [&str; 5] = [
+        "DropHeaders",
+        "Filter",
+        "InsertHeader",
+        "RegexRouter",
+        "TimestampRouter",
+    ];
+    const KEY_VALUE: [&str; 2] = ["HeaderFrom", "TimestampConverter"];
+
+    #[test]
+    fn plain_transforms_resolve_by_full_and_simple_name_without_suffix() {
+        let registry = TransformRegistry::builtin();
+        for simple in PLAIN {
+            let full = format!("org.apache.kafka.connect.transforms.{simple}");
+            let (plugin, part) = registry.lookup(&full).expect(simple);
+            assert_eq!((plugin.class_name, part), (full.as_str(), None));
+            let (plugin, _) = registry.lookup(simple).expect(simple);
+            assert_eq!(plugin.class_name, full);
+            assert!(registry.lookup(&format!("{simple}$Value")).is_none());
+        }
+    }
+
+    #[test]
+    fn key_value_transforms_need_their_suffix() {
+        let registry = TransformRegistry::builtin();
+        for simple in KEY_VALUE {
+            let full = format!("org.apache.kafka.connect.transforms.{simple}");
+            let (plugin, part) = registry.lookup(&format!("{full}$Key")).expect(simple);
+            assert_eq!(
+                (plugin.class_name, part),
+                (full.as_str(), Some(RecordPart::Key))
+            );
+            let (_, part) = registry.lookup(&format!("{simple}$Value")).expect(simple);
+            assert_eq!(part, Some(RecordPart::Value));
+            assert!(registry.lookup(&full).is_none());
+        }
+    }
+
+    #[test]
+    fn reference_example_drops_tombstones_and_routes_the_rest() {
+        let raw: RawConfig = [
+            ("transforms", "dropTomb,route"),
+            (
+                "transforms.dropTomb.type",
+                "org.apache.kafka.connect.transforms.Filter",
+            ),
+            ("transforms.dropTomb.predicate", "isTomb"),
+            (
+                "transforms.route.type",
+                "org.apache.kafka.connect.transforms.RegexRouter",
+            ),
+            ("transforms.route.regex", "(.*)"),
+            ("transforms.route.replacement", "copy-$1"),
+            ("predicates", "isTomb"),
+            (
+                "predicates.isTomb.type",
+                "org.apache.kafka.connect.transforms.predicates.RecordIsTombstone",
+            ),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        let chain = TransformChain::from_config(
+            &raw,
+            &TransformRegistry::builtin(),
+            &PredicateRegistry::builtin(),
+        )
+        .expect("valid chain");
+        let mut tombstone = Record::sink("orders", 0, 0);
+        assert_eq!(chain.apply(&mut tombstone), Ok(Outcome::Drop));
+        let mut live = Record::sink("orders", 0, 1).with_value(None, Value::Int8(1));
+        assert_eq!(chain.apply(&mut live), Ok(Outcome::Keep));
+        assert_eq!(live.topic, "copy-orders");
+    }
+
+    #[test]
+    fn transform_config_errors_carry_the_full_key() {
+        let raw: RawConfig = [
+            ("transforms", "route"),
+            ("transforms.route.type", "RegexRouter"),
+            ("transforms.route.regex", "(.*"),
+            ("transforms.route.replacement", "x"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        let error = TransformChain::from_config(
+            &raw,
+            &TransformRegistry::builtin(),
+            &PredicateRegistry::builtin(),
+        )
+        .err()
+        .expect("bad regex");
+        assert_eq!(error.key(), Some("transforms.route.regex"));
     }
 }
