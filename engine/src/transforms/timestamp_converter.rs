@@ -75,7 +75,7 @@ impl Kind {
                     None => format!("Schema{{{}}}", schema.schema_type()),
                 };
                 Err(TransformError::data(format!(
-                    "{shown} does not correspond to a known timestamp type format"
+                    "Schema {shown} does not correspond to a known timestamp type format"
                 )))
             }
         }

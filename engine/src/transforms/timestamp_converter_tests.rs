@@ -255,7 +255,7 @@ fn unsupported_inputs_raise_kafkas_messages() {
             Some(Schema::int32().into_ref()),
             Value::Int32(1)
         ),
-        "Schema{INT32} does not correspond to a known timestamp type format"
+        "Schema Schema{INT32} does not correspond to a known timestamp type format"
     );
     assert_eq!(
         apply(&[(TARGET_TYPE, "unix")], None, Value::Int32(1)),
