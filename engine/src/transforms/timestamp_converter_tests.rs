@@ -334,3 +334,15 @@ fn derived_struct_schemas_are_shared_across_records() {
     };
     assert!(std::sync::Arc::ptr_eq(&a, &b));
 }
+
+#[test]
+fn key_variant_converts_the_key_and_leaves_the_value() {
+    let transform =
+        build(&raw(&[(TARGET_TYPE, "Time")]), Some(RecordPart::Key)).expect("valid config");
+    let mut record = Record::sink("t", 0, 0)
+        .with_key(None, Value::Int64(MILLIS))
+        .with_value(None, Value::Int64(MILLIS));
+    transform.apply(&mut record).expect("converts");
+    assert_eq!(record.key, Value::Time(TIME_OF_DAY));
+    assert_eq!(record.value, Value::Int64(MILLIS));
+}

@@ -90,15 +90,7 @@ fn quoted(parser: &mut Parser<'_>) -> (Option<SchemaRef>, Value) {
         }
         content.push_str(parser.next());
     }
-    let (schema, value) = parse_string(&content);
-    let temporal = schema.as_ref().and_then(|schema| schema.logical_type());
-    if matches!(
-        temporal,
-        Some(LogicalType::Date | LogicalType::Time | LogicalType::Timestamp)
-    ) {
-        return (schema, value);
-    }
-    (Some(STRING.clone()), Value::string(content))
+    temporal(&content).unwrap_or_else(|| (Some(STRING.clone()), Value::string(content)))
 }
 
 /// A literal that stands alone: inside a container, or as the whole top-level text (so the
