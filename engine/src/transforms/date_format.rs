@@ -69,15 +69,16 @@ impl DateFormat {
     }
 
     /// Parses `text` into milliseconds since the epoch. Fields the pattern lacks default as in
-    /// Java: 1970-01-01, 00:00:00.000, UTC unless the text carries an offset. The whole text must
-    /// match.
+    /// Java: 1970-01-01, 00:00:00.000, UTC unless the text carries an offset. As Java's
+    /// `DateFormat.parse(String)`, text after the pattern's end is ignored.
     pub fn parse_millis(&self, text: &str) -> Result<i64, DateFormatError> {
         let mismatch = || DateFormatError::Mismatch {
             text: text.to_owned(),
             pattern: self.pattern.clone(),
         };
         let mut parsed = Parsed::new();
-        chrono::format::parse(&mut parsed, text, self.items.iter()).map_err(|_| mismatch())?;
+        chrono::format::parse_and_remainder(&mut parsed, text, self.items.iter())
+            .map_err(|_| mismatch())?;
         let local = assemble(&parsed).ok_or_else(mismatch)?;
         let offset_millis = i64::from(parsed.offset().unwrap_or(0)) * 1000;
         Ok(local.and_utc().timestamp_millis() - offset_millis)
@@ -317,6 +318,15 @@ mod tests {
             "value (2024-03-05) does not match pattern (yyyyMMdd)"
         );
         assert!(parse("yyyy-MM-dd", "2024-02-30").is_err(), "no 30 February");
+        assert!(parse("yyyy-MM-dd", "").is_err());
+    }
+
+    #[test]
+    fn text_after_the_pattern_is_ignored_as_in_java() {
+        assert_eq!(
+            parse("yyyyMMdd", "20240305 and more"),
+            Ok(1_709_596_800_000)
+        );
     }
 
     #[test]
