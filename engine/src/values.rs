@@ -40,18 +40,24 @@ pub(crate) const MILLIS_PER_DAY: i64 = 86_400_000;
 /// else a timestamp. `schema` only matters for an integer carrying a Date, Time or Timestamp
 /// logical schema, which is written as that logical type.
 pub fn convert_to_string(schema: Option<&Schema>, value: &Value) -> Option<String> {
-    if value.is_null() {
-        return None;
-    }
     let mut out = String::new();
+    write_string(&mut out, schema, value).then_some(out)
+}
+
+/// Appends what [`convert_to_string`] returns to `out`, so a converter can reuse one buffer;
+/// returns false, writing nothing, for a null value.
+pub fn write_string(out: &mut String, schema: Option<&Schema>, value: &Value) -> bool {
+    if value.is_null() {
+        return false;
+    }
     let logical = match (schema.and_then(Schema::logical_type), value) {
         (Some(LogicalType::Date), Value::Int32(days)) => Some(Value::Date(*days)),
         (Some(LogicalType::Time), Value::Int32(millis)) => Some(Value::Time(*millis)),
         (Some(LogicalType::Timestamp), Value::Int64(millis)) => Some(Value::Timestamp(*millis)),
         _ => None,
     };
-    append(&mut out, logical.as_ref().unwrap_or(value), false);
-    Some(out)
+    append(out, logical.as_ref().unwrap_or(value), false);
+    true
 }
 
 /// Parses text the way Connect's `Values.parseString` does, inferring its schema.
@@ -278,6 +284,10 @@ mod tests {
     #[test]
     fn null_is_none_at_the_top_and_null_inside() {
         assert_eq!(convert_to_string(None, &Value::Null), None);
+        let mut buffer = String::from("kept");
+        assert!(!write_string(&mut buffer, None, &Value::Null));
+        assert!(write_string(&mut buffer, None, &Value::Int8(1)));
+        assert_eq!(buffer, "kept1");
         assert_eq!(
             text(&Value::Array(vec![Value::Null, Value::Int8(1)])),
             "[null,1]"
