@@ -18,6 +18,9 @@ const REPLACEMENT: &str = "replacement";
 pub struct RegexRouter {
     /// The configured regex anchored at both ends, so only whole-name matches apply.
     whole: Regex,
+    /// The configured regex as given: Java's `replaceFirst` rewrites its first match, which
+    /// for some alternations is shorter than the whole name (`a|ab` on `ab` gives `xb`).
+    first: Regex,
     /// The replacement in the regex crate's syntax (`${1}`, `$$`).
     replacement: String,
 }
@@ -53,7 +56,13 @@ pub fn build(
         whole.capture_names().flatten().any(|n| n == name)
     })
     .map_err(|reason| ConfigError::invalid(REPLACEMENT, java, reason))?;
-    Ok(Box::new(RegexRouter { whole, replacement }))
+    let first = Regex::new(pattern)
+        .map_err(|error| ConfigError::invalid(REGEX, pattern, format!("Invalid regex: {error}")))?;
+    Ok(Box::new(RegexRouter {
+        whole,
+        first,
+        replacement,
+    }))
 }
 
 /// Translates a Java `Matcher` replacement (`$1`, `${name}`, `\$`) into the regex crate's
@@ -106,9 +115,11 @@ fn translate_replacement(
 
 impl Transform for RegexRouter {
     fn apply(&self, record: &mut Record) -> Result<Outcome, TransformError> {
-        if let Some(captures) = self.whole.captures(&record.topic) {
-            let mut topic = String::with_capacity(record.topic.len() + self.replacement.len());
-            captures.expand(&self.replacement, &mut topic);
+        if self.whole.is_match(&record.topic) {
+            let topic = self
+                .first
+                .replacen(&record.topic, 1, self.replacement.as_str())
+                .into_owned();
             record.topic = Str::from(topic);
         }
         Ok(Outcome::Keep)
@@ -158,6 +169,11 @@ mod tests {
             "xa",
             "a backslash quotes any character"
         );
+    }
+
+    #[test]
+    fn the_first_match_is_replaced_as_javas_replace_first() {
+        assert_eq!(routed("a|ab", "x", "ab"), "xb");
     }
 
     #[test]
