@@ -1,10 +1,9 @@
 //! `org.apache.kafka.connect.transforms.DropHeaders`: removes the headers with the listed keys.
 
-use crate::config::{
-    ConfigDef, ConfigError, ConfigKey, ConfigType, ConfigValue, Importance, RawConfig, Validator,
-};
+use crate::config::{ConfigDef, ConfigError, ConfigKey, ConfigType, Importance, RawConfig};
 use crate::record::{Record, RecordPart};
 
+use super::util::non_empty_list;
 use super::{Outcome, Transform, TransformError};
 
 const HEADERS: &str = "headers";
@@ -23,14 +22,6 @@ pub fn config_def() -> ConfigDef {
             .importance(Importance::High)
             .doc("The name of the headers to be removed."),
     )
-}
-
-/// Kafka's `NonEmptyListValidator`.
-pub(crate) fn non_empty_list() -> Validator {
-    Validator::custom(|value| match value {
-        ConfigValue::List(items) if items.is_empty() => Err("Empty list".to_owned()),
-        _ => Ok(()),
-    })
 }
 
 /// Builds a `DropHeaders` from its settings.

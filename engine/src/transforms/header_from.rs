@@ -8,8 +8,7 @@ use crate::config::{
 };
 use crate::record::{Record, RecordPart};
 
-use super::drop_headers::non_empty_list;
-use super::util::{SchemaCache, copy_schema_basics, require_map, require_struct};
+use super::util::{SchemaCache, copy_schema_basics, non_empty_list, require_map, require_struct};
 use super::{Outcome, Transform, TransformError};
 
 const FIELDS: &str = "fields";

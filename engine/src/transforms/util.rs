@@ -98,6 +98,14 @@ pub(crate) fn whole_match_regex(key: &str, pattern: &str) -> Result<Regex, Confi
         .map_err(|error| ConfigError::invalid(key, pattern, format!("Invalid regex: {error}")))
 }
 
+/// Kafka's `NonEmptyListValidator`.
+pub(crate) fn non_empty_list() -> Validator {
+    Validator::custom(|value| match value {
+        ConfigValue::List(items) if items.is_empty() => Err("Empty list".to_owned()),
+        _ => Ok(()),
+    })
+}
+
 /// How many input schemas a [`SchemaCache`] remembers; Kafka's transforms keep 16 too.
 const CACHE_SLOTS: usize = 16;
 
