@@ -12,9 +12,9 @@ use crate::config::{
 };
 use crate::record::{Record, RecordPart};
 
-use super::java_text;
 use super::util::{self, SchemaCache};
 use super::{Outcome, Transform, TransformError};
+use crate::java_text::{self, MILLIS_PER_DAY};
 
 /// Kafka's class name.
 pub(crate) const CLASS: &str = "org.apache.kafka.connect.transforms.Cast";
@@ -461,7 +461,7 @@ fn cast_string(value: &Value) -> Result<String, TransformError> {
         Value::String(text) => text.to_string(),
         Value::Bytes(bytes) => BASE64.encode(bytes),
         Value::Decimal(decimal) => java_text::decimal_to_string(decimal),
-        Value::Date(days) => java_text::format_iso_millis(i64::from(*days) * 86_400_000),
+        Value::Date(days) => java_text::format_iso_millis(i64::from(*days) * MILLIS_PER_DAY),
         Value::Time(millis) => java_text::format_iso_millis(i64::from(*millis)),
         Value::Timestamp(millis) => java_text::format_iso_millis(*millis),
         other => return Err(unexpected(other)),
