@@ -54,13 +54,7 @@ mod tests {
     use sluice_codecs::Value;
 
     use super::*;
-
-    fn raw(pairs: &[(&str, &str)]) -> RawConfig {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
-    }
+    use crate::transforms::test_support::raw;
 
     #[test]
     fn removes_every_header_with_a_listed_key() {

@@ -8,7 +8,10 @@ use crate::config::{
 };
 use crate::record::{Record, RecordPart};
 
-use super::util::{SchemaCache, copy_schema_basics, non_empty_list, require_map, require_struct};
+use super::util::{
+    REPLACE_NULL_WITH_DEFAULT, SchemaCache, copy_schema_basics, map_get, non_empty_list,
+    replace_null_with_default_key, require_map, require_struct,
+};
 use super::{Outcome, Transform, TransformError};
 
 /// Kafka's class name.
@@ -16,7 +19,6 @@ pub(crate) const CLASS: &str = "org.apache.kafka.connect.transforms.HeaderFrom";
 const FIELDS: &str = "fields";
 const HEADERS: &str = "headers";
 const OPERATION: &str = "operation";
-const REPLACE_NULL_WITH_DEFAULT: &str = "replace.null.with.default";
 
 /// Copies (`copy`) or moves (`move`) fields into headers.
 #[derive(Debug)]
@@ -52,12 +54,7 @@ pub fn config_def() -> ConfigDef {
                 .importance(Importance::High)
                 .doc("Either <code>move</code> if the fields are to be moved to the headers (removed from the key/value), or <code>copy</code> if the fields are to be copied to the headers (retained in the key/value)."),
         )
-        .define(
-            ConfigKey::new(REPLACE_NULL_WITH_DEFAULT, ConfigType::Boolean)
-                .default_value("true")
-                .importance(Importance::Medium)
-                .doc("Whether to replace fields that have a default value and that are null to the default value. When set to true, the default value is used, otherwise null is used."),
-        )
+        .define(replace_null_with_default_key())
 }
 
 /// Builds a `HeaderFrom` for the key or value.
@@ -162,13 +159,11 @@ impl HeaderFrom {
 
     fn apply_schemaless(&self, record: &mut Record) -> Result<(), TransformError> {
         let entries = require_map(record.part(self.part).1, self.purpose)?;
-        let lookup = |name: &str| {
-            entries
-                .iter()
-                .find(|(key, _)| key.as_str() == Some(name))
-                .map_or(Value::Null, |(_, value)| value.clone())
-        };
-        let added: Vec<Value> = self.fields.iter().map(|field| lookup(field)).collect();
+        let added: Vec<Value> = self
+            .fields
+            .iter()
+            .map(|field| map_get(entries, field).cloned().unwrap_or(Value::Null))
+            .collect();
         let remaining = self.moving.then(|| {
             entries
                 .iter()

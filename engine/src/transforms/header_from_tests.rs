@@ -1,13 +1,7 @@
 use sluice_codecs::{Header, Schema, SchemaRef, Struct, Value};
 
 use super::*;
-
-fn raw(pairs: &[(&str, &str)]) -> RawConfig {
-    pairs
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect()
-}
+use crate::transforms::test_support::raw;
 
 fn transform(operation: &str, extra: &[(&str, &str)], part: RecordPart) -> Box<dyn Transform> {
     let mut pairs = vec![

@@ -66,13 +66,7 @@ mod tests {
     use sluice_codecs::{Schema, SchemaType};
 
     use super::*;
-
-    fn raw(pairs: &[(&str, &str)]) -> RawConfig {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
-    }
+    use crate::transforms::test_support::raw;
 
     fn inserted(literal: &str) -> (Option<SchemaType>, Value) {
         let transform =

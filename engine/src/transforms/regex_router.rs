@@ -131,13 +131,7 @@ impl Transform for RegexRouter {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn raw(pairs: &[(&str, &str)]) -> RawConfig {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
-    }
+    use crate::transforms::test_support::raw;
 
     fn routed(regex: &str, replacement: &str, topic: &str) -> String {
         let transform =

@@ -13,7 +13,8 @@ use crate::record::{Record, RecordPart};
 
 use super::date_format::DateFormat;
 use super::util::{
-    SchemaCache, copy_schema_basics, java_class_name, require_map, require_struct_or_null,
+    REPLACE_NULL_WITH_DEFAULT, SchemaCache, copy_schema_basics, field_value, java_class_name,
+    replace_null_with_default_key, require_map, require_struct_or_null,
 };
 use super::{Outcome, Transform, TransformError};
 
@@ -23,7 +24,6 @@ const FIELD: &str = "field";
 const TARGET_TYPE: &str = "target.type";
 const FORMAT: &str = "format";
 const UNIX_PRECISION: &str = "unix.precision";
-const REPLACE_NULL_WITH_DEFAULT: &str = "replace.null.with.default";
 const PURPOSE: &str = "converting timestamp formats";
 
 /// A timestamp representation: the values of `target.type`.
@@ -148,12 +148,7 @@ pub fn config_def() -> ConfigDef {
                 .importance(Importance::Low)
                 .doc("The desired Unix precision for the timestamp: seconds, milliseconds, microseconds, or nanoseconds. Used to generate the output when type=unix or used to parse the input if the input is a Long.Note: This SMT will cause precision loss during conversions from, and to, values with sub-millisecond components."),
         )
-        .define(
-            ConfigKey::new(REPLACE_NULL_WITH_DEFAULT, ConfigType::Boolean)
-                .default_value("true")
-                .importance(Importance::Medium)
-                .doc("Whether to replace fields that have a default value and that are null to the default value. When set to true, the default value is used, otherwise null is used."),
-        )
+        .define(replace_null_with_default_key())
 }
 
 /// Builds a `TimestampConverter` for the key or value.
@@ -360,11 +355,7 @@ impl TimestampConverter {
     ) -> Result<Struct, TransformError> {
         let mut values = Vec::with_capacity(value.values().len());
         for field in value.schema().fields() {
-            let field_value = if self.replace_null_with_default {
-                value.get(&field.name)?
-            } else {
-                value.get_without_default(&field.name)?
-            };
+            let field_value = field_value(value, field, self.replace_null_with_default);
             values.push(if field.name == self.field {
                 self.convert(field_value, Some(Kind::from_schema(&field.schema)?))?
             } else {

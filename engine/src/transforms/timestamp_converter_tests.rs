@@ -1,18 +1,12 @@
 use sluice_codecs::{Schema, SchemaRef, Struct, Value};
 
 use super::*;
+use crate::transforms::test_support::raw;
 
 // 2024-03-05T07:08:09.012Z
 const MILLIS: i64 = 1_709_622_489_012;
 const DAY: i32 = 19_787;
 const TIME_OF_DAY: i32 = 25_689_012;
-
-fn raw(pairs: &[(&str, &str)]) -> RawConfig {
-    pairs
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect()
-}
 
 fn converter(pairs: &[(&str, &str)]) -> Box<dyn Transform> {
     build(&raw(pairs), Some(RecordPart::Value)).expect("valid config")

@@ -91,16 +91,10 @@ impl Transform for TimestampRouter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::transforms::test_support::raw;
 
     // 2024-03-05T07:08:09.012Z
     const MILLIS: i64 = 1_709_622_489_012;
-
-    fn raw(pairs: &[(&str, &str)]) -> RawConfig {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
-    }
 
     fn routed(pairs: &[(&str, &str)], timestamp: Option<i64>) -> Result<String, TransformError> {
         let transform = build(&raw(pairs), None).expect("valid config");
