@@ -15,14 +15,17 @@
 //! - [`schema_registry`]: Confluent Schema Registry clients (memory, HTTP, cached).
 //! - [`transforms`] and [`predicates`]: single message transforms and the predicates that gate
 //!   them, by Kafka class name and alias.
+//! - [`values`]: Connect's `Values` rules for writing values as text and inferring them back.
 
 pub mod config;
 pub mod connector;
 pub mod converters;
 pub mod dry_run;
 pub mod errors;
+mod java_text;
 pub mod offsets;
 pub mod predicates;
 pub mod record;
 pub mod schema_registry;
 pub mod transforms;
+pub mod values;

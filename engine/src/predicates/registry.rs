@@ -2,7 +2,18 @@
 
 use crate::config::{ConfigDef, ConfigError, RawConfig};
 
-use super::Predicate;
+use super::{Predicate, has_header_key, record_is_tombstone, topic_name_matches};
+
+/// One registry row: a predicate module's `CLASS`, `config_def` and `build`.
+macro_rules! plugin {
+    ($module:ident) => {
+        PredicatePlugin {
+            class_name: $module::CLASS,
+            config_def: $module::config_def,
+            build: $module::build,
+        }
+    };
+}
 
 /// Builds a predicate from its own settings (the `predicates.<alias>.` prefix removed).
 pub type PredicateFactory = fn(&RawConfig) -> Result<Box<dyn Predicate>, ConfigError>;
@@ -38,7 +49,11 @@ impl PredicateRegistry {
     /// The built-in predicates.
     pub fn builtin() -> Self {
         Self {
-            plugins: Vec::new(),
+            plugins: vec![
+                plugin!(has_header_key),
+                plugin!(record_is_tombstone),
+                plugin!(topic_name_matches),
+            ],
         }
     }
 
@@ -56,5 +71,22 @@ impl PredicateRegistry {
         self.plugins
             .iter()
             .find(|plugin| plugin.class_name == name || plugin.alias() == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtins_resolve_by_full_class_name_and_alias() {
+        let registry = PredicateRegistry::builtin();
+        for alias in ["TopicNameMatches", "HasHeaderKey", "RecordIsTombstone"] {
+            let full = format!("org.apache.kafka.connect.transforms.predicates.{alias}");
+            let by_full = registry.lookup(&full).map(|p| p.class_name);
+            assert_eq!(by_full, Some(full.as_str()));
+            assert_eq!(registry.lookup(alias).map(|p| p.class_name), by_full);
+        }
+        assert!(registry.lookup("Nope").is_none());
     }
 }

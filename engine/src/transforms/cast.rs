@@ -3,8 +3,6 @@
 
 use std::sync::Arc;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD as BASE64;
 use sluice_codecs::{Schema, SchemaRef, SchemaType, Type, Value};
 
 use crate::config::{
@@ -12,9 +10,10 @@ use crate::config::{
 };
 use crate::record::{Record, RecordPart};
 
-use super::java_text;
 use super::util::{self, SchemaCache};
 use super::{Outcome, Transform, TransformError};
+use crate::java_text;
+use crate::values::convert_to_string;
 
 /// Kafka's class name.
 pub(crate) const CLASS: &str = "org.apache.kafka.connect.transforms.Cast";
@@ -448,24 +447,13 @@ fn cast_boolean(value: &Value) -> Result<bool, TransformError> {
     })
 }
 
-/// Java's `toString`, ISO patterns for dates and base64 for bytes.
+/// Java's `toString`, ISO patterns for dates and base64 for bytes: for the primitive and logical
+/// types Cast accepts, exactly what Connect's `Values.convertToString` writes.
 fn cast_string(value: &Value) -> Result<String, TransformError> {
-    Ok(match value {
-        Value::Boolean(flag) => flag.to_string(),
-        Value::Int8(n) => n.to_string(),
-        Value::Int16(n) => n.to_string(),
-        Value::Int32(n) => n.to_string(),
-        Value::Int64(n) => n.to_string(),
-        Value::Float32(f) => java_text::float_to_string(*f),
-        Value::Float64(f) => java_text::double_to_string(*f),
-        Value::String(text) => text.to_string(),
-        Value::Bytes(bytes) => BASE64.encode(bytes),
-        Value::Decimal(decimal) => java_text::decimal_to_string(decimal),
-        Value::Date(days) => java_text::format_iso_millis(i64::from(*days) * 86_400_000),
-        Value::Time(millis) => java_text::format_iso_millis(i64::from(*millis)),
-        Value::Timestamp(millis) => java_text::format_iso_millis(*millis),
-        other => return Err(unexpected(other)),
-    })
+    match value {
+        Value::Array(_) | Value::Map(_) | Value::Struct(_) => Err(unexpected(value)),
+        scalar => convert_to_string(None, scalar).ok_or_else(|| unexpected(scalar)),
+    }
 }
 
 #[cfg(test)]

@@ -150,12 +150,12 @@ fn replaced(value: &Value, replacement: &str) -> Result<Value, TransformError> {
         if let Ok(parsed) = replacement.trim().parse::<i64>() {
             return Ok(parsed);
         }
-        super::java_text::parse_double(replacement)
+        crate::java_text::parse_double(replacement)
             .filter(|parsed| parsed.is_finite())
             .map(|parsed| parsed as i64)
             .ok_or_else(not_a_number)
     };
-    let float = || super::java_text::parse_double(replacement).ok_or_else(not_a_number);
+    let float = || crate::java_text::parse_double(replacement).ok_or_else(not_a_number);
     Ok(match value {
         Value::Int8(_) => Value::Int8(integer()? as i8),
         Value::Int16(_) => Value::Int16(integer()? as i16),

@@ -3,18 +3,25 @@
 
 mod cast;
 mod chain;
+pub mod date_format;
+mod drop_headers;
 mod extract_field;
+mod filter;
 mod flatten;
+mod header_from;
 mod hoist_field;
 mod insert_field;
-mod java_text;
+mod insert_header;
 mod mask_field;
+mod regex_router;
 mod registry;
 mod replace_field;
 mod set_schema_metadata;
 #[cfg(test)]
 mod test_support;
-mod util;
+mod timestamp_converter;
+mod timestamp_router;
+pub(crate) mod util;
 mod value_to_key;
 
 pub use chain::{ChainError, TransformChain};

@@ -5,8 +5,9 @@ use crate::config::{ConfigDef, ConfigError, RawConfig};
 use crate::record::RecordPart;
 
 use super::{
-    Transform, cast, extract_field, flatten, hoist_field, insert_field, mask_field, replace_field,
-    set_schema_metadata, value_to_key,
+    Transform, cast, drop_headers, extract_field, filter, flatten, header_from, hoist_field,
+    insert_field, insert_header, mask_field, regex_router, replace_field, set_schema_metadata,
+    timestamp_converter, timestamp_router, value_to_key,
 };
 
 /// Builds a transform from its own settings (the `transforms.<alias>.` prefix removed) and, for
@@ -62,13 +63,20 @@ impl TransformRegistry {
         Self {
             plugins: vec![
                 plugin!(cast, key_value: true),
+                plugin!(drop_headers, key_value: false),
                 plugin!(extract_field, key_value: true),
+                plugin!(filter, key_value: false),
                 plugin!(flatten, key_value: true),
+                plugin!(header_from, key_value: true),
                 plugin!(hoist_field, key_value: true),
                 plugin!(insert_field, key_value: true),
+                plugin!(insert_header, key_value: false),
                 plugin!(mask_field, key_value: true),
+                plugin!(regex_router, key_value: false),
                 plugin!(replace_field, key_value: true),
                 plugin!(set_schema_metadata, key_value: true),
+                plugin!(timestamp_converter, key_value: true),
+                plugin!(timestamp_router, key_value: false),
                 plugin!(value_to_key, key_value: false),
             ],
         }
@@ -105,18 +113,36 @@ impl TransformRegistry {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use sluice_codecs::Value;
 
-    const KEY_VALUE: [&str; 8] = [
+    use super::*;
+    use crate::predicates::PredicateRegistry;
+    use crate::record::Record;
+    use crate::transforms::{Outcome, TransformChain};
+
+    const KEY_VALUE: [&str; 10] = [
         "Cast",
         "ExtractField",
         "Flatten",
+        "HeaderFrom",
         "HoistField",
         "InsertField",
         "MaskField",
         "ReplaceField",
         "SetSchemaMetadata",
+        "TimestampConverter",
     ];
+    const PLAIN: [&str; 5] = [
+        "DropHeaders",
+        "Filter",
+        "InsertHeader",
+        "RegexRouter",
+        "TimestampRouter",
+    ];
+
+    fn raw(pairs: &[(&str, &str)]) -> RawConfig {
+        crate::transforms::test_support::raw(pairs)
+    }
 
     #[test]
     fn key_value_transforms_resolve_by_full_and_simple_name_with_a_suffix() {
@@ -132,6 +158,35 @@ mod tests {
                 }
             }
             assert!(registry.lookup(&full).is_none(), "{full} needs $Key/$Value");
+        }
+    }
+
+    #[test]
+    fn key_value_transforms_need_their_suffix() {
+        let registry = TransformRegistry::builtin();
+        for simple in KEY_VALUE {
+            let full = format!("org.apache.kafka.connect.transforms.{simple}");
+            let (plugin, part) = registry.lookup(&format!("{full}$Key")).expect(simple);
+            assert_eq!(
+                (plugin.class_name, part),
+                (full.as_str(), Some(RecordPart::Key))
+            );
+            let (_, part) = registry.lookup(&format!("{simple}$Value")).expect(simple);
+            assert_eq!(part, Some(RecordPart::Value));
+            assert!(registry.lookup(&full).is_none());
+        }
+    }
+
+    #[test]
+    fn plain_transforms_resolve_by_full_and_simple_name_without_suffix() {
+        let registry = TransformRegistry::builtin();
+        for simple in PLAIN {
+            let full = format!("org.apache.kafka.connect.transforms.{simple}");
+            let (plugin, part) = registry.lookup(&full).expect(simple);
+            assert_eq!((plugin.class_name, part), (full.as_str(), None));
+            let (plugin, _) = registry.lookup(simple).expect(simple);
+            assert_eq!(plugin.class_name, full);
+            assert!(registry.lookup(&format!("{simple}$Value")).is_none());
         }
     }
 
@@ -154,7 +209,6 @@ mod tests {
 
     #[test]
     fn a_chain_builds_every_transform_from_its_config() {
-        use crate::config::RawConfig;
         let registry = TransformRegistry::builtin();
         let settings: [(&str, &[(&str, &str)]); 9] = [
             ("Cast$Value", &[("spec", "int8")]),
@@ -169,11 +223,7 @@ mod tests {
         ];
         for (name, pairs) in settings {
             let (plugin, part) = registry.lookup(name).expect("resolves");
-            let raw: RawConfig = pairs
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect();
-            assert!((plugin.build)(&raw, part).is_ok(), "{name} builds");
+            assert!((plugin.build)(&raw(pairs), part).is_ok(), "{name} builds");
             assert!(
                 (plugin.config_def)().keys().count() > 0,
                 "{name} declares keys"
@@ -182,28 +232,73 @@ mod tests {
     }
 
     #[test]
+    fn reference_example_drops_tombstones_and_routes_the_rest() {
+        let raw = raw(&[
+            ("transforms", "dropTomb,route"),
+            (
+                "transforms.dropTomb.type",
+                "org.apache.kafka.connect.transforms.Filter",
+            ),
+            ("transforms.dropTomb.predicate", "isTomb"),
+            (
+                "transforms.route.type",
+                "org.apache.kafka.connect.transforms.RegexRouter",
+            ),
+            ("transforms.route.regex", "(.*)"),
+            ("transforms.route.replacement", "copy-$1"),
+            ("predicates", "isTomb"),
+            (
+                "predicates.isTomb.type",
+                "org.apache.kafka.connect.transforms.predicates.RecordIsTombstone",
+            ),
+        ]);
+        let chain = TransformChain::from_config(
+            &raw,
+            &TransformRegistry::builtin(),
+            &PredicateRegistry::builtin(),
+        )
+        .expect("valid chain");
+        let mut tombstone = Record::sink("orders", 0, 0);
+        assert_eq!(chain.apply(&mut tombstone), Ok(Outcome::Drop));
+        let mut live = Record::sink("orders", 0, 1).with_value(None, Value::Int8(1));
+        assert_eq!(chain.apply(&mut live), Ok(Outcome::Keep));
+        assert_eq!(live.topic, "copy-orders");
+    }
+
+    /// A chain config's error key, which must be the full `transforms.<alias>.<key>`.
+    fn chain_error_key(pairs: &[(&str, &str)]) -> Option<String> {
+        TransformChain::from_config(
+            &raw(pairs),
+            &TransformRegistry::builtin(),
+            &PredicateRegistry::builtin(),
+        )
+        .err()
+        .expect("the config is invalid")
+        .key()
+        .map(str::to_owned)
+    }
+
+    #[test]
     fn chain_errors_name_the_prefixed_key() {
-        use crate::config::RawConfig;
-        use crate::predicates::PredicateRegistry;
-        use crate::transforms::TransformChain;
-        let raw: RawConfig = [
+        let key = chain_error_key(&[
             ("transforms", "c"),
             (
                 "transforms.c.type",
                 "org.apache.kafka.connect.transforms.Cast$Value",
             ),
             ("transforms.c.spec", "a:bytes"),
-        ]
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
-        let error = TransformChain::from_config(
-            &raw,
-            &TransformRegistry::builtin(),
-            &PredicateRegistry::builtin(),
-        )
-        .err()
-        .expect("bytes is not a cast target");
-        assert_eq!(error.key(), Some("transforms.c.spec"));
+        ]);
+        assert_eq!(key.as_deref(), Some("transforms.c.spec"));
+    }
+
+    #[test]
+    fn transform_config_errors_carry_the_full_key() {
+        let key = chain_error_key(&[
+            ("transforms", "route"),
+            ("transforms.route.type", "RegexRouter"),
+            ("transforms.route.regex", "(.*"),
+            ("transforms.route.replacement", "x"),
+        ]);
+        assert_eq!(key.as_deref(), Some("transforms.route.regex"));
     }
 }

@@ -1,11 +1,13 @@
 //! Java's text forms of numbers and dates, for transforms that must print and parse exactly as
 //! Kafka Connect does: `Double.toString`, `Float.toString`, `BigDecimal.toString`,
 //! `Double.parseDouble`, `BigDecimal.longValue` and the ISO-8601 patterns of Connect's `Values`.
+//! Shared by Connect's `Values` rules ([`crate::values`]) and the transforms that print or parse
+//! numbers and dates (Cast, MaskField).
 
 use sluice_codecs::Decimal;
 
 /// Milliseconds in a day.
-const MILLIS_PER_DAY: i64 = 86_400_000;
+pub(crate) const MILLIS_PER_DAY: i64 = 86_400_000;
 
 /// Java's `Double.toString` (JDK 19+: the shortest digits that round-trip).
 pub(crate) fn double_to_string(value: f64) -> String {

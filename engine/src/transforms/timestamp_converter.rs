@@ -1,0 +1,383 @@
+//! `org.apache.kafka.connect.transforms.TimestampConverter$Key` / `$Value`: converts a
+//! timestamp (the whole key/value or one field) between a formatted string, Unix time and the
+//! Connect Date, Time and Timestamp types.
+
+use sluice_codecs::schema::LogicalType;
+use sluice_codecs::{Field, Schema, SchemaRef, Struct, Type, Value};
+
+use crate::config::{
+    ConfigDef, ConfigError, ConfigKey, ConfigType, Importance, RawConfig, Validator,
+};
+use crate::java_text::MILLIS_PER_DAY;
+use crate::record::{Record, RecordPart};
+
+use super::date_format::DateFormat;
+use super::util::{
+    REPLACE_NULL_WITH_DEFAULT, SchemaCache, copy_schema_basics, field_value, java_class_name,
+    replace_null_with_default_key, require_map, require_struct_or_null,
+};
+use super::{Outcome, Transform, TransformError};
+
+/// Kafka's class name.
+pub(crate) const CLASS: &str = "org.apache.kafka.connect.transforms.TimestampConverter";
+const FIELD: &str = "field";
+const TARGET_TYPE: &str = "target.type";
+const FORMAT: &str = "format";
+const UNIX_PRECISION: &str = "unix.precision";
+const PURPOSE: &str = "converting timestamp formats";
+
+/// A timestamp representation: the values of `target.type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A string in `format`.
+    String,
+    /// An INT64 count of `unix.precision` units since the epoch.
+    Unix,
+    /// The Connect Date logical type.
+    Date,
+    /// The Connect Time logical type.
+    Time,
+    /// The Connect Timestamp logical type.
+    Timestamp,
+}
+
+impl Kind {
+    fn parse(name: &str) -> Self {
+        match name {
+            "string" => Self::String,
+            "unix" => Self::Unix,
+            "Date" => Self::Date,
+            "Time" => Self::Time,
+            _ => Self::Timestamp,
+        }
+    }
+
+    fn schema(self, optional: bool) -> SchemaRef {
+        let schema = match self {
+            Self::String => Schema::string(),
+            Self::Unix => Schema::int64(),
+            Self::Date => Schema::date(),
+            Self::Time => Schema::time(),
+            Self::Timestamp => Schema::timestamp(),
+        };
+        if optional { schema.optional() } else { schema }.into_ref()
+    }
+
+    /// Kafka's `timestampTypeFromSchema`.
+    fn from_schema(schema: &Schema) -> Result<Self, TransformError> {
+        match (schema.logical_type(), &schema.ty) {
+            (Some(LogicalType::Timestamp), _) => Ok(Self::Timestamp),
+            (Some(LogicalType::Date), _) => Ok(Self::Date),
+            (Some(LogicalType::Time), _) => Ok(Self::Time),
+            (_, Type::String) => Ok(Self::String),
+            (_, Type::Int64) => Ok(Self::Unix),
+            _ => {
+                let shown = match &schema.name {
+                    Some(name) => format!("Schema{{{name}:{}}}", schema.schema_type()),
+                    None => format!("Schema{{{}}}", schema.schema_type()),
+                };
+                Err(TransformError::data(format!(
+                    "Schema {shown} does not correspond to a known timestamp type format"
+                )))
+            }
+        }
+    }
+
+    /// Kafka's `inferTimestampType`, for schemaless values.
+    fn infer(value: &Value) -> Result<Self, TransformError> {
+        match value {
+            Value::Date(_) | Value::Time(_) | Value::Timestamp(_) => Ok(Self::Timestamp),
+            Value::Int64(_) => Ok(Self::Unix),
+            Value::String(_) => Ok(Self::String),
+            other => Err(TransformError::data(format!(
+                "TimestampConverter does not support class {} objects as timestamps",
+                java_class_name(other)
+            ))),
+        }
+    }
+}
+
+/// The units of a Unix timestamp: the values of `unix.precision`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Precision {
+    Seconds,
+    Milliseconds,
+    Microseconds,
+    Nanoseconds,
+}
+
+/// Converts timestamps between representations.
+#[derive(Debug)]
+pub struct TimestampConverter {
+    field: String,
+    target: Kind,
+    format: Option<DateFormat>,
+    precision: Precision,
+    replace_null_with_default: bool,
+    part: RecordPart,
+    /// The whole-value output schemas, optional and required.
+    whole_schemas: [SchemaRef; 2],
+    struct_schemas: SchemaCache<SchemaRef>,
+}
+
+/// The keys of `TimestampConverter`.
+pub fn config_def() -> ConfigDef {
+    ConfigDef::new()
+        .define(
+            ConfigKey::new(FIELD, ConfigType::String)
+                .default_value("")
+                .importance(Importance::High)
+                .doc("The field containing the timestamp, or empty if the entire value is a timestamp"),
+        )
+        .define(
+            ConfigKey::new(TARGET_TYPE, ConfigType::String)
+                .validator(Validator::OneOf(vec!["string", "unix", "Date", "Time", "Timestamp"]))
+                .importance(Importance::High)
+                .doc("The desired timestamp representation: string, unix, Date, Time, or Timestamp"),
+        )
+        .define(
+            ConfigKey::new(FORMAT, ConfigType::String)
+                .default_value("")
+                .importance(Importance::Medium)
+                .doc("A SimpleDateFormat-compatible format for the timestamp. Used to generate the output when type=string or used to parse the input if the input is a string."),
+        )
+        .define(
+            ConfigKey::new(UNIX_PRECISION, ConfigType::String)
+                .default_value("milliseconds")
+                .validator(Validator::OneOf(vec!["nanoseconds", "microseconds", "milliseconds", "seconds"]))
+                .importance(Importance::Low)
+                .doc("The desired Unix precision for the timestamp: seconds, milliseconds, microseconds, or nanoseconds. Used to generate the output when type=unix or used to parse the input if the input is a Long.Note: This SMT will cause precision loss during conversions from, and to, values with sub-millisecond components."),
+        )
+        .define(replace_null_with_default_key())
+}
+
+/// Builds a `TimestampConverter` for the key or value.
+pub fn build(raw: &RawConfig, part: Option<RecordPart>) -> Result<Box<dyn Transform>, ConfigError> {
+    let config = config_def().parse(raw)?;
+    let target = Kind::parse(config.string(TARGET_TYPE).unwrap_or_default());
+    let pattern = config.string(FORMAT).unwrap_or_default();
+    if target == Kind::String && pattern.trim().is_empty() {
+        return Err(ConfigError::invalid(
+            FORMAT,
+            pattern,
+            "TimestampConverter requires format option to be specified when using string timestamps",
+        ));
+    }
+    let format = if pattern.trim().is_empty() {
+        None
+    } else {
+        Some(DateFormat::new(pattern).map_err(|error| {
+            ConfigError::invalid(
+                FORMAT,
+                pattern,
+                format!("TimestampConverter requires a SimpleDateFormat-compatible pattern for string timestamps: {pattern} ({error})"),
+            )
+        })?)
+    };
+    let precision = match config.string(UNIX_PRECISION) {
+        Some("seconds") => Precision::Seconds,
+        Some("microseconds") => Precision::Microseconds,
+        Some("nanoseconds") => Precision::Nanoseconds,
+        _ => Precision::Milliseconds,
+    };
+    Ok(Box::new(TimestampConverter {
+        field: config.string(FIELD).unwrap_or_default().to_owned(),
+        target,
+        format,
+        precision,
+        replace_null_with_default: config.boolean(REPLACE_NULL_WITH_DEFAULT).unwrap_or(true),
+        part: part.unwrap_or(RecordPart::Value),
+        whole_schemas: [target.schema(false), target.schema(true)],
+        struct_schemas: SchemaCache::new(),
+    }))
+}
+
+impl Transform for TimestampConverter {
+    fn apply(&self, record: &mut Record) -> Result<Outcome, TransformError> {
+        let (schema, value) = record.part(self.part);
+        let (schema, value) = match schema.cloned() {
+            Some(schema) if self.field.is_empty() => {
+                let kind = Kind::from_schema(&schema)?;
+                let converted = self.convert(value, Some(kind))?;
+                (
+                    Some(self.whole_schemas[usize::from(schema.optional)].clone()),
+                    converted,
+                )
+            }
+            Some(schema) => self.apply_to_struct(&schema, value)?,
+            None if value.is_null() || self.field.is_empty() => (None, self.convert(value, None)?),
+            None => (None, self.apply_to_map(value)?),
+        };
+        record.set_part(self.part, schema, value);
+        Ok(Outcome::Keep)
+    }
+}
+
+impl TimestampConverter {
+    /// Kafka's `convertTimestamp`: null stays null; `kind` is inferred from the value when the
+    /// schema does not give it.
+    fn convert(&self, value: &Value, kind: Option<Kind>) -> Result<Value, TransformError> {
+        if value.is_null() {
+            return Ok(Value::Null);
+        }
+        let kind = match kind {
+            Some(kind) => kind,
+            None => Kind::infer(value)?,
+        };
+        let millis = self.to_millis(kind, value)?;
+        self.to_target(millis)
+    }
+
+    fn to_millis(&self, kind: Kind, value: &Value) -> Result<i64, TransformError> {
+        let found = || format!("class {}", java_class_name(value));
+        let instant = match value {
+            Value::Date(days) => Some(i64::from(*days) * MILLIS_PER_DAY),
+            Value::Time(millis) => Some(i64::from(*millis)),
+            Value::Timestamp(millis) => Some(*millis),
+            _ => None,
+        };
+        match (kind, value) {
+            (Kind::String, Value::String(text)) => {
+                let format = self.format.as_ref().ok_or_else(|| {
+                    TransformError::data("TimestampConverter requires format option to be specified when using string timestamps")
+                })?;
+                format.parse_millis(text).map_err(|_| {
+                    TransformError::data(format!(
+                        "Could not parse timestamp: value ({text}) does not match pattern ({})",
+                        format.pattern()
+                    ))
+                })
+            }
+            (Kind::String, _) => Err(TransformError::data(format!(
+                "Expected string timestamp to be a String, but found {}",
+                found()
+            ))),
+            (Kind::Unix, Value::Int64(units)) => Ok(match self.precision {
+                Precision::Seconds => units.saturating_mul(1000),
+                Precision::Milliseconds => *units,
+                Precision::Microseconds => units / 1000,
+                Precision::Nanoseconds => units / 1_000_000,
+            }),
+            (Kind::Unix, _) => Err(TransformError::data(format!(
+                "Expected Unix timestamp to be a Long, but found {}",
+                found()
+            ))),
+            (_, _) => instant.ok_or_else(|| {
+                let name = match kind {
+                    Kind::Date => "Date",
+                    Kind::Time => "Time",
+                    _ => "Timestamp",
+                };
+                TransformError::data(format!(
+                    "Expected {name} to be a java.util.Date, but found {}",
+                    found()
+                ))
+            }),
+        }
+    }
+
+    fn to_target(&self, millis: i64) -> Result<Value, TransformError> {
+        Ok(match self.target {
+            Kind::String => {
+                let format = self.format.as_ref().ok_or_else(|| {
+                    TransformError::data("TimestampConverter requires format option to be specified when using string timestamps")
+                })?;
+                Value::string(
+                    format
+                        .format_millis(millis)
+                        .map_err(|error| TransformError::data(error.to_string()))?,
+                )
+            }
+            Kind::Unix => Value::Int64(match self.precision {
+                Precision::Seconds => millis / 1000,
+                Precision::Milliseconds => millis,
+                Precision::Microseconds => millis.saturating_mul(1000),
+                Precision::Nanoseconds => millis.saturating_mul(1_000_000),
+            }),
+            Kind::Date => {
+                let days = i32::try_from(millis.div_euclid(MILLIS_PER_DAY)).map_err(|_| {
+                    TransformError::data(format!("timestamp {millis} is out of the Date range"))
+                })?;
+                Value::Date(days)
+            }
+            Kind::Time => Value::Time(millis.rem_euclid(MILLIS_PER_DAY) as i32),
+            Kind::Timestamp => Value::Timestamp(millis),
+        })
+    }
+
+    fn apply_to_struct(
+        &self,
+        schema: &SchemaRef,
+        value: &Value,
+    ) -> Result<(Option<SchemaRef>, Value), TransformError> {
+        let value = require_struct_or_null(value, PURPOSE)?;
+        let updated = self.struct_schemas.get_or_try_insert(schema, |schema| {
+            self.updated_schema(schema).map(Schema::into_ref)
+        })?;
+        let converted = match value {
+            Some(value) => Value::Struct(self.convert_struct(value, &updated)?),
+            None => Value::Null,
+        };
+        Ok((Some(updated), converted))
+    }
+
+    /// The struct schema with the field's schema replaced by the target type's; a struct
+    /// default is converted too.
+    fn updated_schema(&self, schema: &Schema) -> Result<Schema, TransformError> {
+        let fields = schema
+            .fields()
+            .iter()
+            .map(|field| Field {
+                name: field.name.clone(),
+                index: field.index,
+                schema: if field.name == self.field {
+                    self.target.schema(field.schema.optional)
+                } else {
+                    field.schema.clone()
+                },
+            })
+            .collect();
+        let mut updated = copy_schema_basics(schema, Type::Struct(fields));
+        updated.optional = schema.optional;
+        if let Some(Value::Struct(default)) = &schema.default {
+            let without_default = updated.clone().into_ref();
+            updated.default = Some(Value::Struct(
+                self.convert_struct(default, &without_default)?,
+            ));
+        }
+        Ok(updated)
+    }
+
+    fn convert_struct(
+        &self,
+        value: &Struct,
+        updated: &SchemaRef,
+    ) -> Result<Struct, TransformError> {
+        let mut values = Vec::with_capacity(value.values().len());
+        for field in value.schema().fields() {
+            let field_value = field_value(value, field, self.replace_null_with_default);
+            values.push(if field.name == self.field {
+                self.convert(field_value, Some(Kind::from_schema(&field.schema)?))?
+            } else {
+                field_value.clone()
+            });
+        }
+        Ok(Struct::from_values(updated.clone(), values)?)
+    }
+
+    fn apply_to_map(&self, value: &Value) -> Result<Value, TransformError> {
+        let mut entries = require_map(value, PURPOSE)?.to_vec();
+        let position = entries
+            .iter()
+            .position(|(key, _)| key.as_str() == Some(self.field.as_str()));
+        match position {
+            Some(index) => entries[index].1 = self.convert(&entries[index].1, None)?,
+            None => entries.push((Value::string(self.field.as_str()), Value::Null)),
+        }
+        Ok(Value::Map(entries))
+    }
+}
+
+#[cfg(test)]
+#[path = "timestamp_converter_tests.rs"]
+mod tests;

@@ -1,0 +1,22 @@
+//! Helpers shared by the transforms (and the predicates that match by regex): Kafka's
+//! `Requirements` checks with their messages, schema and schemaless-map access, the config
+//! declarations several transforms repeat, and a lock-free cache of schemas derived from input
+//! schemas.
+
+mod config;
+mod requirements;
+mod schema;
+mod schema_cache;
+
+pub(crate) use config::{
+    REPLACE_NULL_WITH_DEFAULT, java_split_colon, non_empty_list, operating_part,
+    replace_null_with_default_key, valid_regex, whole_match_regex,
+};
+pub(crate) use requirements::{
+    java_class, java_class_name, require_map, require_map_or_null, require_struct,
+    require_struct_or_null,
+};
+pub(crate) use schema::{
+    build_struct, copy_schema_basics, field_value, map_get, map_put, struct_type,
+};
+pub(crate) use schema_cache::SchemaCache;

@@ -1,0 +1,110 @@
+//! Reading and rebuilding structs, their schemas and schemaless maps as Kafka's transforms do.
+
+use sluice_codecs::{Field, Schema, SchemaRef, Struct, Type, Value};
+
+use crate::transforms::TransformError;
+
+/// The value under string key `key` in schemaless map entries.
+pub(crate) fn map_get<'a>(entries: &'a [(Value, Value)], key: &str) -> Option<&'a Value> {
+    entries
+        .iter()
+        .find(|(k, _)| k.as_str() == Some(key))
+        .map(|(_, v)| v)
+}
+
+/// Sets `key` in schemaless map entries: replaces the value in place, or appends the entry, as
+/// `Map.put` does.
+pub(crate) fn map_put(entries: &mut Vec<(Value, Value)>, key: &str, value: Value) {
+    match entries.iter_mut().find(|(k, _)| k.as_str() == Some(key)) {
+        Some((_, slot)) => *slot = value,
+        None => entries.push((Value::string(key), value)),
+    }
+}
+
+/// The value of `field` in `value`: with `replace.null.with.default` a null becomes the
+/// field's default (`Struct.get`), otherwise it stays null (`Struct.getWithoutDefault`).
+pub(crate) fn field_value<'a>(
+    value: &'a Struct,
+    field: &'a Field,
+    replace_null_with_default: bool,
+) -> &'a Value {
+    let stored = value.values().get(field.index).unwrap_or(&Value::Null);
+    match (&field.schema.default, stored) {
+        (Some(default), Value::Null) if replace_null_with_default => default,
+        _ => stored,
+    }
+}
+
+/// Kafka's `SchemaUtil.copySchemaBasics`: a schema of type `ty` with the name, version, doc and
+/// parameters of `source` (not its optionality or default).
+pub(crate) fn copy_schema_basics(source: &Schema, ty: Type) -> Schema {
+    let mut copy = Schema::new(ty);
+    copy.name.clone_from(&source.name);
+    copy.version = source.version;
+    copy.doc.clone_from(&source.doc);
+    copy.parameters.clone_from(&source.parameters);
+    copy
+}
+
+/// The STRUCT type with `fields` in order, failing like Kafka's `SchemaBuilder.field` when a
+/// name repeats.
+pub(crate) fn struct_type(fields: Vec<(String, SchemaRef)>) -> Result<Type, TransformError> {
+    let mut built: Vec<Field> = Vec::with_capacity(fields.len());
+    for (index, (name, schema)) in fields.into_iter().enumerate() {
+        if built.iter().any(|field| field.name == name) {
+            return Err(TransformError::data(format!(
+                "Cannot create field because of field name duplication {name}"
+            )));
+        }
+        built.push(Field {
+            name,
+            index,
+            schema,
+        });
+    }
+    Ok(Type::Struct(built))
+}
+
+/// A struct of `schema` holding `values` in field order, validated as Kafka's `Struct.put`
+/// validates each value.
+pub(crate) fn build_struct(
+    schema: SchemaRef,
+    values: Vec<Value>,
+) -> Result<Struct, TransformError> {
+    let built = Struct::from_values(schema, values)?;
+    built.validate()?;
+    Ok(built)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn map_put_replaces_in_place_or_appends() {
+        let mut entries = vec![(Value::from("a"), Value::Int32(1))];
+        map_put(&mut entries, "a", Value::Int32(2));
+        map_put(&mut entries, "b", Value::Int32(3));
+        assert_eq!(
+            entries,
+            [
+                (Value::from("a"), Value::Int32(2)),
+                (Value::from("b"), Value::Int32(3))
+            ]
+        );
+        assert_eq!(map_get(&entries, "b"), Some(&Value::Int32(3)));
+    }
+
+    #[test]
+    fn duplicate_field_names_are_rejected() {
+        let fields = vec![
+            ("a".to_owned(), Schema::int8().into_ref()),
+            ("a".to_owned(), Schema::int8().into_ref()),
+        ];
+        let error = struct_type(fields).expect_err("duplicate");
+        assert_eq!(
+            error.to_string(),
+            "Cannot create field because of field name duplication a"
+        );
+    }
+}

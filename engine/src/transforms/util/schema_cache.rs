@@ -1,0 +1,185 @@
+//! [`SchemaCache`]: what a transform derived from an input schema, kept for the next records
+//! with that schema.
+
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use arc_swap::ArcSwapOption;
+use sluice_codecs::{Schema, SchemaRef};
+
+/// How many input schemas a [`SchemaCache`] remembers, as Kafka's `LRUCache(16)`.
+const CAPACITY: usize = 16;
+
+/// One remembered input schema and what was derived from it.
+struct Slot<T> {
+    entry: ArcSwapOption<(SchemaRef, T)>,
+    /// The cache's clock at the entry's last use; 0 while the slot is empty.
+    last_used: AtomicU64,
+}
+
+/// What a transform derived from an input schema (an output schema, or that plus field
+/// indices), kept for the next records with that schema, as Kafka's
+/// `SynchronizedCache<>(new LRUCache<>(16))`: a batch sharing one schema derives it once.
+///
+/// Record paths never lock: a lookup is one lock-free atomic load per slot (by pointer first,
+/// then by schema equality), and a miss derives without holding anything, then replaces the
+/// least recently used slot. Two threads missing on the same schema may both derive it; either
+/// result is kept, since a derivation depends only on the schema.
+pub(crate) struct SchemaCache<T> {
+    slots: [Slot<T>; CAPACITY],
+    /// Ticks once per use, ordering the slots by recency.
+    clock: AtomicU64,
+}
+
+impl<T: Clone> SchemaCache<T> {
+    /// An empty cache.
+    pub(crate) fn new() -> Self {
+        Self {
+            slots: std::array::from_fn(|_| Slot {
+                entry: ArcSwapOption::empty(),
+                last_used: AtomicU64::new(0),
+            }),
+            clock: AtomicU64::new(0),
+        }
+    }
+
+    /// The value derived from `schema`, deriving and remembering it on a miss. When the cache
+    /// is full, the least recently used entry makes room.
+    pub(crate) fn get_or_try_insert<E>(
+        &self,
+        schema: &SchemaRef,
+        derive: impl FnOnce(&Schema) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let hit = self
+            .find(|known| SchemaRef::ptr_eq(known, schema))
+            .or_else(|| self.find(|known| known == schema));
+        if let Some(hit) = hit {
+            return Ok(hit);
+        }
+        let derived = derive(schema)?;
+        self.insert(schema, derived.clone());
+        Ok(derived)
+    }
+
+    /// The next tick of the recency clock.
+    fn tick(&self) -> u64 {
+        self.clock.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    /// The value of the first entry whose schema `matches`, marked as just used.
+    fn find(&self, matches: impl Fn(&SchemaRef) -> bool) -> Option<T> {
+        self.slots.iter().find_map(|slot| {
+            let entry = slot.entry.load();
+            let (known, derived) = entry.as_deref()?;
+            matches(known).then(|| {
+                slot.last_used.store(self.tick(), Ordering::Relaxed);
+                derived.clone()
+            })
+        })
+    }
+
+    /// Puts `derived` in the first empty slot, or else the least recently used one.
+    fn insert(&self, schema: &SchemaRef, derived: T) {
+        let victim = self
+            .slots
+            .iter()
+            .min_by_key(|slot| slot.last_used.load(Ordering::Relaxed))
+            .expect("CAPACITY is not zero");
+        victim.last_used.store(self.tick(), Ordering::Relaxed);
+        victim
+            .entry
+            .store(Some(Arc::new((SchemaRef::clone(schema), derived))));
+    }
+}
+
+impl<T> fmt::Debug for SchemaCache<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let cached = self
+            .slots
+            .iter()
+            .filter(|slot| slot.entry.load().is_some())
+            .count();
+        f.debug_struct("SchemaCache")
+            .field("cached", &cached)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use super::*;
+
+    #[test]
+    fn cache_derives_once_per_schema_and_evicts_the_least_recent() {
+        let cache = SchemaCache::<i32>::new();
+        let calls = Cell::new(0);
+        let derive = |_: &Schema| -> Result<i32, ()> {
+            calls.set(calls.get() + 1);
+            Ok(calls.get())
+        };
+        let first = Schema::int8().into_ref();
+        let equal = Schema::int8().into_ref();
+        assert_eq!(cache.get_or_try_insert(&first, derive), Ok(1));
+        assert_eq!(cache.get_or_try_insert(&equal, derive), Ok(1));
+        for version in 0..16 {
+            let other = Schema::int8().with_version(version).into_ref();
+            cache.get_or_try_insert(&other, derive).expect("derives");
+        }
+        assert_eq!(calls.get(), 17);
+        assert_eq!(cache.get_or_try_insert(&first, derive), Ok(18));
+    }
+
+    #[test]
+    fn cache_derives_once_per_schema() {
+        let cache = SchemaCache::<SchemaRef>::new();
+        let input = Schema::int32().into_ref();
+        let mut calls = 0;
+        for _ in 0..3 {
+            let derived = cache
+                .get_or_try_insert::<()>(&input, |schema| {
+                    calls += 1;
+                    Ok(schema.clone().optional().into_ref())
+                })
+                .expect("derivable");
+            assert!(derived.optional);
+        }
+        assert_eq!(calls, 1);
+        let equal_copy = Schema::int32().into_ref();
+        cache
+            .get_or_try_insert::<()>(&equal_copy, |_| panic!("equal schema is cached"))
+            .expect("cached");
+    }
+
+    #[test]
+    fn a_failed_derivation_is_not_cached() {
+        let cache = SchemaCache::<u32>::new();
+        let input = Schema::int32().into_ref();
+        assert_eq!(cache.get_or_try_insert(&input, |_| Err("bad")), Err("bad"));
+        assert_eq!(cache.get_or_try_insert::<()>(&input, |_| Ok(7)), Ok(7));
+    }
+
+    #[test]
+    fn threads_sharing_a_full_cache_always_get_their_schema_s_value() {
+        let cache = SchemaCache::<Option<i32>>::new();
+        let schemas: Vec<SchemaRef> = (0..24)
+            .map(|version| Schema::int8().with_version(version).into_ref())
+            .collect();
+        std::thread::scope(|scope| {
+            for offset in 0..4 {
+                let (cache, schemas) = (&cache, &schemas);
+                scope.spawn(move || {
+                    for round in 0..200 {
+                        let schema = &schemas[(round * 7 + offset) % schemas.len()];
+                        let got = cache
+                            .get_or_try_insert::<()>(schema, |schema| Ok(schema.version))
+                            .expect("derives");
+                        assert_eq!(got, schema.version);
+                    }
+                });
+            }
+        });
+    }
+}
