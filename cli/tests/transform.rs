@@ -106,3 +106,50 @@ fn invalid_config_exits_2_naming_the_key_before_reading_records() {
         );
     }
 }
+
+#[test]
+fn readme_example_masks_routes_and_drops() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let output = Command::new(env!("CARGO_BIN_EXE_sluice"))
+        .args(["transform", "--config"])
+        .arg(root.join("examples/transform/mask-and-route.properties"))
+        .arg("--input")
+        .arg(root.join("examples/transform/users.jsonl"))
+        .output()
+        .expect("sluice runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        stdout_lines(&output),
+        [
+            r#"{"topic":"masked-users","partition":0,"timestamp":null,"key":"u1","value":"{\"name\":\"Ada\",\"ssn\":\"\"}","headers":[{"key":"source","value":"crm"}]}"#,
+            r#"{"dropped":true}"#,
+            r#"{"error":"Converting byte[] to Kafka Connect data failed due to serialization error of topic users: unexpected 'n' at byte 1: expected a string key or '}'"}"#,
+        ]
+    );
+}
+
+#[test]
+fn kafka_default_converters_apply_when_none_are_configured() {
+    // JsonConverter with schemas.enable=true for keys and values, SimpleHeaderConverter for
+    // headers: Kafka's worker defaults.
+    let config = "name=dry\ntransforms=cast\ntransforms.cast.type=org.apache.kafka.connect.transforms.Cast$Value\ntransforms.cast.spec=id:string\n";
+    let value = r#"{\"schema\":{\"type\":\"struct\",\"fields\":[{\"type\":\"int32\",\"optional\":false,\"field\":\"id\"}],\"optional\":false},\"payload\":{\"id\":42}}"#;
+    let input =
+        format!("{{\"value\":\"{value}\",\"headers\":[{{\"key\":\"n\",\"value\":\"7\"}}]}}\n");
+    let output = transform("c.properties", config, &input);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        stdout_lines(&output),
+        [
+            r#"{"topic":"test","partition":0,"timestamp":null,"key":null,"value":"{\"schema\":{\"type\":\"struct\",\"fields\":[{\"type\":\"string\",\"optional\":false,\"field\":\"id\"}],\"optional\":false},\"payload\":{\"id\":\"42\"}}","headers":[{"key":"n","value":"7"}]}"#
+        ]
+    );
+}

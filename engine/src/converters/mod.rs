@@ -5,12 +5,14 @@ mod bytearray;
 mod json;
 mod number;
 mod registry;
+mod simple_header;
 mod string;
 
 pub use bytearray::ByteArrayConverter;
 pub use json::JsonConverter;
 pub use number::{NumberConverter, NumberKind};
 pub use registry::{ConverterPlugin, ConverterRegistry};
+pub use simple_header::SimpleHeaderConverter;
 pub use string::StringConverter;
 
 use bytes::Bytes;

@@ -3,7 +3,7 @@
 
 use super::{
     ByteArrayConverter, Converter, ConverterType, HeaderConverter, JsonConverter, NumberConverter,
-    NumberKind, StringConverter,
+    NumberKind, SimpleHeaderConverter, StringConverter,
 };
 use crate::config::{ConfigDef, ConfigError, RawConfig};
 
@@ -79,6 +79,12 @@ impl ConverterRegistry {
                 config_def: ConfigDef::new,
                 converter: Some(|_, _| Ok(Box::new(ByteArrayConverter::default()))),
                 header_converter: Some(|_| Ok(Box::new(ByteArrayConverter::default()))),
+            },
+            ConverterPlugin {
+                class_name: "org.apache.kafka.connect.storage.SimpleHeaderConverter",
+                config_def: ConfigDef::new,
+                converter: None,
+                header_converter: Some(|_| Ok(Box::new(SimpleHeaderConverter::default()))),
             },
             ConverterPlugin {
                 class_name: "org.apache.kafka.connect.json.JsonConverter",
