@@ -5,11 +5,14 @@
 //! - [`value`]: Connect values ([`Value`], [`Struct`]) whose strings and bytes borrow from the
 //!   input buffer ([`Str`], [`bytes::Bytes`]) instead of copying it.
 //! - [`header`]: ordered, repeatable record headers.
+//! - [`avro`]: Avro binary encoding with Confluent framing, schema resolution and the
+//!   Confluent `AvroData` mapping between Connect and Avro schemas.
 //! - [`cursor`] and [`framing`]: bounds-checked reading of untrusted bytes and the Confluent
 //!   Schema Registry wire prefix, shared by the binary formats.
 //!
 //! This crate does no I/O and knows nothing about Kafka clients.
 
+pub mod avro;
 pub mod cursor;
 pub mod decimal;
 pub mod framing;
