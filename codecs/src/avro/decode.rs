@@ -60,56 +60,105 @@ fn int_of(kind: IntKind, value: i32) -> Result<Value, AvroError> {
     })
 }
 
+/// Where decoded values go: a record's value vector, or a single slot.
+trait Emit {
+    fn emit(&mut self, value: Value);
+}
+
+impl Emit for Vec<Value> {
+    #[inline(always)]
+    fn emit(&mut self, value: Value) {
+        self.push(value);
+    }
+}
+
+impl Emit for Option<Value> {
+    #[inline(always)]
+    fn emit(&mut self, value: Value) {
+        *self = Some(value);
+    }
+}
+
 /// Decodes one value of plan `read`.
 pub(crate) fn decode(read: &Read, cursor: &mut Cursor, depth: usize) -> Result<Value, AvroError> {
-    Ok(match read {
-        Read::Null => Value::Null,
+    let mut slot = None;
+    decode_to(read, cursor, depth, &mut slot)?;
+    Ok(slot.unwrap_or(Value::Null))
+}
+
+/// Decodes one value of plan `read` into `out`. Inlined into record and array loops; containers
+/// go through [`decode_container`].
+#[inline(always)]
+fn decode_to<E: Emit>(
+    read: &Read,
+    cursor: &mut Cursor,
+    depth: usize,
+    out: &mut E,
+) -> Result<(), AvroError> {
+    match read {
+        Read::Null => out.emit(Value::Null),
         Read::Boolean => match cursor.read_u8()? {
-            0 => Value::Boolean(false),
-            1 => Value::Boolean(true),
-            other => {
-                return Err(AvroError::BadIndex {
-                    index: i64::from(other),
-                    what: "boolean",
-                    len: 2,
-                });
-            }
+            0 => out.emit(Value::Boolean(false)),
+            1 => out.emit(Value::Boolean(true)),
+            other => return Err(bad_boolean(other)),
         },
-        Read::Int(kind) => int_of(*kind, read_int(cursor)?)?,
-        Read::Long(kind) => long_value(*kind, cursor.read_zigzag()?),
-        Read::IntAsLong(kind) => long_value(*kind, i64::from(read_int(cursor)?)),
-        Read::IntAsFloat => Value::Float32(read_int(cursor)? as f32),
-        Read::IntAsDouble => Value::Float64(f64::from(read_int(cursor)?)),
-        Read::LongAsFloat => Value::Float32(cursor.read_zigzag()? as f32),
-        Read::LongAsDouble => Value::Float64(cursor.read_zigzag()? as f64),
-        Read::Float => Value::Float32(f32::from_le_bytes(cursor.read_array()?)),
-        Read::FloatAsDouble => Value::Float64(f64::from(f32::from_le_bytes(cursor.read_array()?))),
-        Read::Double => Value::Float64(f64::from_le_bytes(cursor.read_array()?)),
-        Read::String => Value::String(read_str(cursor)?),
+        Read::Int(kind) => out.emit(int_of(*kind, read_int(cursor)?)?),
+        Read::Long(kind) => out.emit(long_value(*kind, cursor.read_zigzag()?)),
+        Read::IntAsLong(kind) => out.emit(long_value(*kind, i64::from(read_int(cursor)?))),
+        Read::IntAsFloat => out.emit(Value::Float32(read_int(cursor)? as f32)),
+        Read::IntAsDouble => out.emit(Value::Float64(f64::from(read_int(cursor)?))),
+        Read::LongAsFloat => out.emit(Value::Float32(cursor.read_zigzag()? as f32)),
+        Read::LongAsDouble => out.emit(Value::Float64(cursor.read_zigzag()? as f64)),
+        Read::Float => out.emit(Value::Float32(f32::from_le_bytes(cursor.read_array()?))),
+        Read::FloatAsDouble => {
+            let narrow = f32::from_le_bytes(cursor.read_array()?);
+            out.emit(Value::Float64(f64::from(narrow)));
+        }
+        Read::Double => out.emit(Value::Float64(f64::from_le_bytes(cursor.read_array()?))),
+        Read::String => out.emit(Value::String(read_str(cursor)?)),
         Read::Bytes => {
             let len = read_len(cursor)?;
-            Value::Bytes(cursor.read_bytes(len)?)
+            out.emit(Value::Bytes(cursor.read_bytes(len)?));
         }
         Read::Decimal { scale, fixed } => {
             let len = match fixed {
                 Some(size) => *size as u64,
                 None => read_len(cursor)?,
             };
-            Value::Decimal(Decimal::new(cursor.read_bytes(len)?, *scale))
+            out.emit(Value::Decimal(Decimal::new(
+                cursor.read_bytes(len)?,
+                *scale,
+            )));
         }
-        Read::Fixed(size) => Value::Bytes(cursor.read_bytes(*size as u64)?),
+        Read::Fixed(size) => out.emit(Value::Bytes(cursor.read_bytes(*size as u64)?)),
         Read::Enum(symbols) => {
             let index = read_index(cursor, symbols.len(), "enum")?;
-            let symbol = symbols[index].clone().ok_or_else(|| {
-                AvroError::Unresolvable(format!("enum symbol {index} is unknown to the reader"))
-            })?;
-            Value::String(symbol)
+            let symbol = symbols[index]
+                .clone()
+                .ok_or_else(|| unknown_symbol(index))?;
+            out.emit(Value::String(symbol));
         }
         Read::Fail(reason) => return Err(AvroError::Unresolvable(reason.clone())),
-        _ => decode_container(read, cursor, depth)?,
-    })
+        _ => out.emit(decode_container(read, cursor, depth)?),
+    }
+    Ok(())
 }
 
+#[cold]
+fn bad_boolean(byte: u8) -> AvroError {
+    AvroError::BadIndex {
+        index: i64::from(byte),
+        what: "boolean",
+        len: 2,
+    }
+}
+
+#[cold]
+fn unknown_symbol(index: usize) -> AvroError {
+    AvroError::Unresolvable(format!("enum symbol {index} is unknown to the reader"))
+}
+
+#[inline(never)]
 fn decode_container(read: &Read, cursor: &mut Cursor, depth: usize) -> Result<Value, AvroError> {
     if depth >= MAX_DEPTH {
         return Err(AvroError::RecursionLimit(format!(
@@ -124,10 +173,8 @@ fn decode_container(read: &Read, cursor: &mut Cursor, depth: usize) -> Result<Va
             read_blocks(
                 cursor,
                 || read_min_len(items),
-                |cursor| {
-                    elements.push(decode(items, cursor, depth)?);
-                    Ok(())
-                },
+                &mut elements,
+                |cursor| decode(items, cursor, depth),
             )?;
             Value::Array(elements)
         }
@@ -136,10 +183,10 @@ fn decode_container(read: &Read, cursor: &mut Cursor, depth: usize) -> Result<Va
             read_blocks(
                 cursor,
                 || 1,
+                &mut entries,
                 |cursor| {
                     let key = Value::String(read_str(cursor)?);
-                    entries.push((key, decode(values, cursor, depth)?));
-                    Ok(())
+                    Ok((key, decode(values, cursor, depth)?))
                 },
             )?;
             Value::Map(entries)
@@ -147,10 +194,9 @@ fn decode_container(read: &Read, cursor: &mut Cursor, depth: usize) -> Result<Va
         Read::MapEntries(keys, values) => {
             let mut entries = Vec::new();
             let min = || read_min_len(keys).saturating_add(read_min_len(values));
-            read_blocks(cursor, min, |cursor| {
+            read_blocks(cursor, min, &mut entries, |cursor| {
                 let key = decode(keys, cursor, depth)?;
-                entries.push((key, decode(values, cursor, depth)?));
-                Ok(())
+                Ok((key, decode(values, cursor, depth)?))
             })?;
             Value::Map(entries)
         }
@@ -167,7 +213,7 @@ fn decode_container(read: &Read, cursor: &mut Cursor, depth: usize) -> Result<Va
             values[*field] = decode(inner, cursor, depth)?;
             Value::Struct(struct_of(schema, values)?)
         }
-        other => decode(other, cursor, depth)?,
+        _ => return Err(AvroError::Unresolvable("scalar read as a container".into())),
     })
 }
 
@@ -186,7 +232,7 @@ fn decode_record(
         let mut values = Vec::with_capacity(len);
         for step in &record.steps {
             if let Step::Read(_, read) = step {
-                values.push(decode(read, cursor, depth)?);
+                decode_to(read, cursor, depth, &mut values)?;
             }
         }
         return struct_of(&record.schema, values);
@@ -204,12 +250,14 @@ fn decode_record(
     struct_of(&record.schema, values)
 }
 
-/// Reads array or map blocks, calling `item` once per element. `min_len` is a lower bound on an
-/// element's encoded size, asked only when a block claims more elements than bytes remain.
-fn read_blocks(
+/// Reads array or map blocks into `out`, calling `item` once per element. `min_len` is a lower
+/// bound on an element's encoded size, asked only when a block claims more elements than bytes
+/// remain; capacity is reserved only for counts that passed that check.
+fn read_blocks<T>(
     cursor: &mut Cursor,
     min_len: impl Fn() -> u64,
-    mut item: impl FnMut(&mut Cursor) -> Result<(), AvroError>,
+    out: &mut Vec<T>,
+    mut item: impl FnMut(&mut Cursor) -> Result<T, AvroError>,
 ) -> Result<(), AvroError> {
     let mut zero_size_total = 0u64;
     loop {
@@ -218,8 +266,10 @@ fn read_blocks(
             return Ok(());
         }
         check_block(cursor, count, &min_len, &mut zero_size_total)?;
+        // `check_block` bounded `count` by the remaining input (or the zero-size cap).
+        out.reserve(usize::try_from(count).unwrap_or(0));
         for _ in 0..count {
-            item(cursor)?;
+            out.push(item(cursor)?);
         }
     }
 }

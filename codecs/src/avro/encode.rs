@@ -13,7 +13,7 @@ use super::{AvroError, MAX_DEPTH};
 
 fn mismatch(node: &Node, value: &Value) -> AvroError {
     AvroError::ValueMismatch {
-        expected: node.kind.describe(),
+        expected: node.kind.describe().into_boxed_str(),
         found: value.kind(),
     }
 }

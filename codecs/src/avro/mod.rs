@@ -84,15 +84,13 @@ pub enum AvroError {
     #[error("Connect schema cannot be mapped to Avro: {0}")]
     Mapping(String),
     /// The writer schema cannot be read with the reader schema.
-    #[error("writer schema {writer} is incompatible with reader schema {reader}: {reason}")]
-    Incompatible {
-        /// The writer type at the point of failure.
-        writer: String,
-        /// The reader type at the point of failure.
-        reader: String,
-        /// Why they do not resolve.
-        reason: String,
-    },
+    #[error(
+        "writer schema {} is incompatible with reader schema {}: {}",
+        .0.writer,
+        .0.reader,
+        .0.reason
+    )]
+    Incompatible(Box<Incompatibility>),
     /// The schema nests deeper than [`MAX_DEPTH`] or compiles to more than [`MAX_PLAN_NODES`].
     #[error("schema too deep or too large to compile")]
     SchemaTooLarge,
@@ -145,7 +143,7 @@ pub enum AvroError {
     #[error("cannot encode {found} as Avro {expected}")]
     ValueMismatch {
         /// The Avro type expected at this position.
-        expected: String,
+        expected: Box<str>,
         /// The kind of value found.
         found: &'static str,
     },
@@ -155,6 +153,17 @@ pub enum AvroError {
     /// No schema is known for a Confluent schema id.
     #[error("no Avro schema for schema id {0}")]
     UnknownSchemaId(i32),
+}
+
+/// Where and why a writer schema does not resolve to a reader schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Incompatibility {
+    /// The writer type at the point of failure.
+    pub writer: String,
+    /// The reader type at the point of failure.
+    pub reader: String,
+    /// Why they do not resolve.
+    pub reason: String,
 }
 
 /// A parsed and compiled Avro schema: the `apache-avro` schema, the Connect schema it maps to

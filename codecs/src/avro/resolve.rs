@@ -14,9 +14,9 @@
 //!   one the writer promotes to) is used.
 //! - Fixed types need the same name and size; decimals the same scale.
 
-use super::AvroError;
 use super::default::value_from_json;
 use super::node::{EnumNode, IntKind, Kind, LongKind, Node, RecordNode, UnionNode, UnionShape};
+use super::{AvroError, Incompatibility};
 use crate::schema::SchemaRef;
 use crate::str::Str;
 use crate::value::Value;
@@ -109,11 +109,11 @@ pub(crate) fn resolve(writer: &Node, reader: &Node) -> Result<Read, AvroError> {
 }
 
 fn incompatible(writer: &Node, reader: &Node, reason: &str) -> AvroError {
-    AvroError::Incompatible {
+    AvroError::Incompatible(Box::new(Incompatibility {
         writer: writer.kind.describe(),
         reader: reader.kind.describe(),
         reason: reason.to_owned(),
-    }
+    }))
 }
 
 fn same_type(writer: &Kind, reader: &Kind) -> bool {
@@ -232,17 +232,16 @@ fn record(writer: &RecordNode, reader: &RecordNode, reader_node: &Node) -> Resul
         .enumerate()
         .filter(|(i, _)| !matched[*i])
     {
-        let default = field
-            .default
-            .as_ref()
-            .ok_or_else(|| AvroError::Incompatible {
+        let default = field.default.as_ref().ok_or_else(|| {
+            AvroError::Incompatible(Box::new(Incompatibility {
                 writer: format!("record {}", writer.named.name),
                 reader: format!("record {}", reader.named.name),
                 reason: format!(
                     "reader field {} is missing from the writer and has no default",
                     field.name
                 ),
-            })?;
+            }))
+        })?;
         defaults.push((index, value_from_json(&field.node, default)?));
     }
     let in_order = defaults.is_empty()

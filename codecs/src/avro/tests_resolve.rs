@@ -1,6 +1,7 @@
 //! Writer → reader schema resolution.
 
 use bytes::Bytes;
+use proptest::prelude::*;
 
 use super::*;
 use crate::value::Struct;
@@ -137,20 +138,17 @@ fn field_aliases_match_renamed_fields() {
 #[test]
 fn incompatible_schemas_fail_when_the_decoder_is_built() {
     let error = Decoder::resolving(&schema(r#""string""#), &schema(r#""long""#));
-    assert!(matches!(error, Err(AvroError::Incompatible { .. })));
+    assert!(matches!(error, Err(AvroError::Incompatible(_))));
     let missing_default = Decoder::resolving(
         &schema(r#"{"type":"record","name":"R","fields":[]}"#),
         &schema(r#"{"type":"record","name":"R","fields":[{"name":"x","type":"int"}]}"#),
     );
-    assert!(matches!(
-        missing_default,
-        Err(AvroError::Incompatible { .. })
-    ));
+    assert!(matches!(missing_default, Err(AvroError::Incompatible(_))));
     let renamed = Decoder::resolving(
         &schema(r#"{"type":"record","name":"A","fields":[]}"#),
         &schema(r#"{"type":"record","name":"B","fields":[]}"#),
     );
-    assert!(matches!(renamed, Err(AvroError::Incompatible { .. })));
+    assert!(matches!(renamed, Err(AvroError::Incompatible(_))));
 }
 
 #[test]
@@ -159,4 +157,43 @@ fn confluent_decode_uses_the_decoder_for_the_writer_id() {
     let message = Bytes::from_static(&[0x00, 0x00, 0x00, 0x00, 0x2a, 0x7f]);
     let decoded = decode_confluent(message, |id| (id == 42).then_some(&decoder));
     assert_eq!(decoded, Ok((42, Value::Int64(-64))));
+}
+
+// The schemas of the `avro_decode` fuzz target.
+const WRITER: &str = r#"{"type":"record","name":"Fuzz","namespace":"f","fields":[
+    {"name":"b","type":"boolean"},
+    {"name":"i","type":{"type":"int","connect.type":"int16"}},
+    {"name":"l","type":"long"},
+    {"name":"f","type":"float"},
+    {"name":"d","type":"double"},
+    {"name":"s","type":"string"},
+    {"name":"by","type":"bytes"},
+    {"name":"fx","type":{"type":"fixed","name":"F3","size":3}},
+    {"name":"e","type":{"type":"enum","name":"E","symbols":["A","B","C"]}},
+    {"name":"a","type":{"type":"array","items":{"type":"map","values":"long"}}},
+    {"name":"u","type":["null","int","string",{"type":"record","name":"Empty","fields":[]}]},
+    {"name":"dec","type":{"type":"bytes","logicalType":"decimal","precision":20,"scale":3}},
+    {"name":"ts","type":{"type":"long","logicalType":"timestamp-millis"}},
+    {"name":"list","type":{"type":"record","name":"List","fields":[
+        {"name":"v","type":"long"},{"name":"next","type":["null","List"]}]}}
+]}"#;
+
+const READER: &str = r#"{"type":"record","name":"Fuzz","namespace":"f","fields":[
+    {"name":"d","type":"double"},
+    {"name":"l","type":"double"},
+    {"name":"s","type":"bytes"},
+    {"name":"e","type":{"type":"enum","name":"E","symbols":["B","A"],"default":"A"}},
+    {"name":"added","type":"string","default":"x"}
+]}"#;
+
+proptest! {
+    #[test]
+    fn random_bytes_through_a_resolving_decoder_never_panic(
+        input in proptest::collection::vec(any::<u8>(), 0..96)
+    ) {
+        let writer = schema(WRITER);
+        let resolving = Decoder::resolving(&writer, &schema(READER)).expect("fuzz schemas resolve");
+        let _ = writer.decode(Bytes::from(input.clone()));
+        let _ = resolving.decode(Bytes::from(input));
+    }
 }
