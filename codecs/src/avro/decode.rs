@@ -170,12 +170,10 @@ fn decode_container(read: &Read, cursor: &mut Cursor, depth: usize) -> Result<Va
         Read::Record(record) => Value::Struct(decode_record(record, cursor, depth)?),
         Read::Array(items) => {
             let mut elements = Vec::new();
-            read_blocks(
-                cursor,
-                || read_min_len(items),
-                &mut elements,
-                |cursor| decode(items, cursor, depth),
-            )?;
+            let min = || read_min_len(items);
+            read_blocks(cursor, min, &mut elements, |cursor, out| {
+                decode_to(items, cursor, depth, out)
+            })?;
             Value::Array(elements)
         }
         Read::Map(values) => {
@@ -184,9 +182,10 @@ fn decode_container(read: &Read, cursor: &mut Cursor, depth: usize) -> Result<Va
                 cursor,
                 || 1,
                 &mut entries,
-                |cursor| {
+                |cursor, out| {
                     let key = Value::String(read_str(cursor)?);
-                    Ok((key, decode(values, cursor, depth)?))
+                    out.push((key, decode(values, cursor, depth)?));
+                    Ok(())
                 },
             )?;
             Value::Map(entries)
@@ -194,9 +193,10 @@ fn decode_container(read: &Read, cursor: &mut Cursor, depth: usize) -> Result<Va
         Read::MapEntries(keys, values) => {
             let mut entries = Vec::new();
             let min = || read_min_len(keys).saturating_add(read_min_len(values));
-            read_blocks(cursor, min, &mut entries, |cursor| {
+            read_blocks(cursor, min, &mut entries, |cursor, out| {
                 let key = decode(keys, cursor, depth)?;
-                Ok((key, decode(values, cursor, depth)?))
+                out.push((key, decode(values, cursor, depth)?));
+                Ok(())
             })?;
             Value::Map(entries)
         }
@@ -250,14 +250,14 @@ fn decode_record(
     struct_of(&record.schema, values)
 }
 
-/// Reads array or map blocks into `out`, calling `item` once per element. `min_len` is a lower
-/// bound on an element's encoded size, asked only when a block claims more elements than bytes
-/// remain; capacity is reserved only for counts that passed that check.
+/// Reads array or map blocks, calling `item` once per element to append it to `out`. `min_len`
+/// is a lower bound on an element's encoded size, asked only when a block claims more elements
+/// than bytes remain; capacity is reserved only for counts that passed that check.
 fn read_blocks<T>(
     cursor: &mut Cursor,
     min_len: impl Fn() -> u64,
     out: &mut Vec<T>,
-    mut item: impl FnMut(&mut Cursor) -> Result<T, AvroError>,
+    mut item: impl FnMut(&mut Cursor, &mut Vec<T>) -> Result<(), AvroError>,
 ) -> Result<(), AvroError> {
     let mut zero_size_total = 0u64;
     loop {
@@ -269,7 +269,7 @@ fn read_blocks<T>(
         // `check_block` bounded `count` by the remaining input (or the zero-size cap).
         out.reserve(usize::try_from(count).unwrap_or(0));
         for _ in 0..count {
-            out.push(item(cursor)?);
+            item(cursor, out)?;
         }
     }
 }
