@@ -21,7 +21,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! Submodules: [`from_connect`] (Connect → Avro schema JSON), `to_connect` (Avro → Connect schema
+//! Submodules: [`from_connect`] (Connect → Avro schema JSON), [`to_connect`] (Avro → Connect schema
 //! and plan), `encode`, `decode`, `resolve` (writer → reader resolution) and [`confluent`].
 
 pub mod confluent;
@@ -31,7 +31,7 @@ mod encode;
 pub mod from_connect;
 mod node;
 mod resolve;
-mod to_connect;
+pub mod to_connect;
 
 #[cfg(test)]
 mod tests;
@@ -167,7 +167,7 @@ pub struct Incompatibility {
 }
 
 /// A parsed and compiled Avro schema: the `apache-avro` schema, the Connect schema it maps to
-/// (Confluent `AvroData` conventions, see `to_connect`), and the plans that encode and decode
+/// (Confluent `AvroData` conventions, see [`to_connect`]), and the plans that encode and decode
 /// Connect values with it.
 #[derive(Debug, Clone)]
 pub struct AvroSchema {

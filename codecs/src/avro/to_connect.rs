@@ -1,4 +1,4 @@
-//! Avro → Connect: compiles any Avro schema into a plan ([`Node`]) whose Connect schemas follow
+//! Avro → Connect: compiles any Avro schema into a plan whose Connect schemas follow
 //! Confluent's `AvroData.toConnectSchema` (with `connect.meta.data=true`):
 //!
 //! - `boolean`, `int`, `long`, `float`, `double`, `string`, `bytes` map to BOOLEAN, INT32, INT64,
