@@ -126,6 +126,13 @@ impl Cursor {
 
     /// Reads an unsigned LEB128 varint of at most 64 bits (protobuf's encoding).
     pub fn read_varint(&mut self) -> Result<u64, CursorError> {
+        // Most varints on the wire (lengths, small numbers, indexes) are one byte.
+        if let Some(&byte) = self.input.get(self.position)
+            && byte < 0x80
+        {
+            self.position += 1;
+            return Ok(u64::from(byte));
+        }
         let start = self.position;
         let mut value = 0u64;
         for shift in (0..64).step_by(7) {

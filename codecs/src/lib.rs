@@ -6,11 +6,14 @@
 //!   input buffer ([`Str`], [`bytes::Bytes`]) instead of copying it.
 //! - [`header`]: ordered, repeatable record headers.
 //! - [`json`]: Connect JSON, byte-compatible with Kafka's `JsonConverter`.
+//! - [`avro`]: Avro binary encoding with Confluent framing, schema resolution and the
+//!   Confluent `AvroData` mapping between Connect and Avro schemas.
 //! - [`cursor`] and [`framing`]: bounds-checked reading of untrusted bytes and the Confluent
 //!   Schema Registry wire prefix, shared by the binary formats.
 //!
 //! This crate does no I/O and knows nothing about Kafka clients.
 
+pub mod avro;
 pub mod cursor;
 pub mod decimal;
 pub mod framing;
