@@ -1,13 +1,16 @@
 //! Converters between Connect data and the bytes in Kafka: the [`Converter`] and
 //! [`HeaderConverter`] traits and the registry of converters by Kafka class name and alias.
 
+mod avro;
 mod bytearray;
 mod json;
 mod number;
 mod registry;
+mod registry_serde;
 mod simple_header;
 mod string;
 
+pub use avro::AvroConverter;
 pub use bytearray::ByteArrayConverter;
 pub use json::JsonConverter;
 pub use number::{NumberConverter, NumberKind};

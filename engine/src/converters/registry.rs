@@ -2,8 +2,8 @@
 //! what exists.
 
 use super::{
-    ByteArrayConverter, Converter, ConverterType, HeaderConverter, JsonConverter, NumberConverter,
-    NumberKind, SimpleHeaderConverter, StringConverter,
+    AvroConverter, ByteArrayConverter, Converter, ConverterType, HeaderConverter, JsonConverter,
+    NumberConverter, NumberKind, SimpleHeaderConverter, StringConverter,
 };
 use crate::config::{ConfigDef, ConfigError, RawConfig};
 
@@ -85,6 +85,12 @@ impl ConverterRegistry {
                 config_def: ConfigDef::new,
                 converter: None,
                 header_converter: Some(|_| Ok(Box::new(SimpleHeaderConverter::default()))),
+            },
+            ConverterPlugin {
+                class_name: "io.confluent.connect.avro.AvroConverter",
+                config_def: AvroConverter::config_def,
+                converter: Some(|raw, ty| Ok(Box::new(AvroConverter::configure(raw, ty)?))),
+                header_converter: None,
             },
             ConverterPlugin {
                 class_name: "org.apache.kafka.connect.json.JsonConverter",
