@@ -6,6 +6,8 @@
 //!   input buffer ([`Str`], [`bytes::Bytes`]) instead of copying it.
 //! - [`header`]: ordered, repeatable record headers.
 //! - [`json`]: Connect JSON, byte-compatible with Kafka's `JsonConverter`.
+//! - [`java_text`]: numbers as Java prints them (`Double.toString`, `Float.toString`,
+//!   `BigDecimal.toString`), for every place Connect turns a number into text.
 //! - [`cursor`] and [`framing`]: bounds-checked reading of untrusted bytes and the Confluent
 //!   Schema Registry wire prefix, shared by the binary formats.
 //!
@@ -15,6 +17,7 @@ pub mod cursor;
 pub mod decimal;
 pub mod framing;
 pub mod header;
+pub mod java_text;
 pub mod json;
 pub mod schema;
 pub mod str;
