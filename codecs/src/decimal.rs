@@ -60,6 +60,30 @@ impl Decimal {
         Some(i128::from_be_bytes(wide))
     }
 
+    /// The value as an `i64` when it is a whole number within range, like Java's
+    /// `BigDecimal.longValueExact` (`1.00` and `1E+2` qualify; `1.5` and `9223372036854775808`
+    /// do not).
+    pub fn to_i64_exact(&self) -> Option<i64> {
+        let mut magnitude = Magnitude::from_twos_complement(&self.unscaled);
+        let mut scale = self.scale;
+        // Trailing zeros after the point do not make a number less whole.
+        while scale > 0 && !magnitude.is_zero() {
+            if magnitude.div_rem(10) != 0 {
+                return None;
+            }
+            scale -= 1;
+        }
+        if magnitude.is_zero() {
+            return Some(0);
+        }
+        let mut value = u64::try_from(magnitude.to_u128()?).ok()?;
+        for _ in 0..scale.unsigned_abs() {
+            value = value.checked_mul(10)?;
+        }
+        let value = i128::from(value);
+        i64::try_from(if self.is_negative() { -value } else { value }).ok()
+    }
+
     /// True when the value is below zero.
     pub fn is_negative(&self) -> bool {
         self.unscaled.first().is_some_and(|byte| byte & 0x80 != 0)
@@ -180,6 +204,22 @@ impl Magnitude {
         magnitude
     }
 
+    fn is_zero(&self) -> bool {
+        self.0.iter().all(|&limb| limb == 0)
+    }
+
+    /// The value, when it fits 128 bits.
+    fn to_u128(&self) -> Option<u128> {
+        let mut value = 0u128;
+        for &limb in self.0.iter().rev() {
+            if value >> 96 != 0 {
+                return None;
+            }
+            value = (value << 32) | u128::from(limb);
+        }
+        Some(value)
+    }
+
     /// Replaces the limbs by their two's complement (invert and add one).
     fn negate_twos_complement(&mut self) {
         let mut carry = true;
@@ -292,6 +332,39 @@ mod tests {
         let value = Decimal::parse(text).expect("valid decimal");
         assert_eq!(value.to_i128(), None);
         assert_eq!(value.to_string(), text);
+    }
+
+    #[test]
+    fn whole_values_convert_exactly_to_i64() {
+        let exact = |text: &str| Decimal::parse(text).ok().and_then(|d| d.to_i64_exact());
+        assert_eq!(exact("42"), Some(42));
+        assert_eq!(exact("-128"), Some(-128));
+        assert_eq!(exact("+7"), Some(7));
+        assert_eq!(exact("1.0"), Some(1));
+        assert_eq!(exact("1e2"), Some(100));
+        assert_eq!(exact("2.50e1"), Some(25));
+        assert_eq!(exact("0.000"), Some(0));
+        assert_eq!(exact("0e-999999"), Some(0));
+        assert_eq!(exact("-0"), Some(0));
+        assert_eq!(exact("9223372036854775807"), Some(i64::MAX));
+        assert_eq!(exact("-9223372036854775808"), Some(i64::MIN));
+        assert_eq!(exact("-92233720368547758.08e2"), Some(i64::MIN));
+        let wide_but_whole = format!("12.{}", "0".repeat(60));
+        assert_eq!(exact(&wide_but_whole), Some(12));
+    }
+
+    #[test]
+    fn fractions_and_out_of_range_values_have_no_exact_i64() {
+        let exact = |text: &str| Decimal::parse(text).ok().and_then(|d| d.to_i64_exact());
+        assert_eq!(exact("1.5"), None);
+        assert_eq!(exact("1e-5"), None);
+        assert_eq!(exact("9223372036854775808"), None);
+        assert_eq!(exact("-9223372036854775809"), None);
+        assert_eq!(exact("1e19"), None);
+        assert_eq!(exact("1e300"), None);
+        assert_eq!(exact("1.5e400"), None);
+        let wide = format!("1{}", "0".repeat(60));
+        assert_eq!(exact(&wide), None);
     }
 
     #[test]

@@ -42,13 +42,12 @@
 //! Number text follows the JVM: floats as Java 19+ `Double.toString`/`Float.toString`
 //! (shortest round-trip digits, `1.0E10`), NUMERIC decimals as `BigDecimal.toString()`
 //! (`2.30`, but `1E-7` and `1.23E+4`), since Kafka's serializer does not enable
-//! `WRITE_BIGDECIMAL_AS_PLAIN`.
+//! `WRITE_BIGDECIMAL_AS_PLAIN`. Both come from [`crate::java_text`].
 
 mod base64;
 mod cache;
 mod decode;
 mod error;
-mod float;
 mod plan;
 mod read;
 mod schema_json;

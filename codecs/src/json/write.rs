@@ -4,12 +4,12 @@
 use super::base64;
 use super::decode::MILLIS_PER_DAY;
 use super::error::JsonError;
-use super::float::{write_f32, write_f64};
 use std::sync::Arc;
 
 use super::plan::{FieldPlan, Kind, Plan};
 use super::{DecimalFormat, JsonOptions};
 use crate::decimal::Decimal;
+use crate::java_text;
 use crate::value::{DataError, Struct, Value};
 
 /// Deepest nesting of schemaless values the writer accepts, as for reading.
@@ -132,7 +132,8 @@ impl Writer<'_> {
         }
         match self.options.decimal_format {
             DecimalFormat::Base64 => self.bytes(decimal.unscaled_bytes()),
-            DecimalFormat::Numeric => java_decimal_text(decimal, self.out),
+            // Kafka's serializer does not enable `WRITE_BIGDECIMAL_AS_PLAIN`.
+            DecimalFormat::Numeric => java_text::write_decimal(decimal, self.out),
         }
         Ok(())
     }
@@ -304,50 +305,30 @@ impl Writer<'_> {
     }
 }
 
-/// Appends a decimal as Java's `BigDecimal.toString()`, which Jackson uses for the NUMERIC
-/// decimal format (Kafka's serializer does not enable `WRITE_BIGDECIMAL_AS_PLAIN`): plain
-/// notation for scale 0, or for a positive scale when the adjusted exponent is at least -6;
-/// otherwise one digit, the rest after a point, and `E` with a signed exponent (`1E-7`,
-/// `1.23E+4`).
-fn java_decimal_text(decimal: &Decimal, out: &mut Vec<u8>) {
-    let unscaled = Decimal::new(decimal.unscaled_bytes().clone(), 0).to_string();
-    let (negative, coefficient) = match unscaled.strip_prefix('-') {
-        Some(rest) => (true, rest.as_bytes()),
-        None => (false, unscaled.as_bytes()),
-    };
-    if negative {
-        out.push(b'-');
+/// Appends a double as Jackson writes it: Java's `Double.toString`, non-finite values quoted.
+fn write_f64(value: f64, out: &mut Vec<u8>) {
+    quote_non_finite(value.is_finite(), out, |out| {
+        java_text::write_double(value, out)
+    });
+}
+
+/// Appends a float as Jackson writes it: Java's `Float.toString`, non-finite values quoted.
+fn write_f32(value: f32, out: &mut Vec<u8>) {
+    quote_non_finite(value.is_finite(), out, |out| {
+        java_text::write_float(value, out)
+    });
+}
+
+/// Runs `write`, in quotes when the number is not finite: Jackson's default
+/// `QUOTE_NON_NUMERIC_NUMBERS` writes NaN and the infinities as the JSON strings `"NaN"`,
+/// `"Infinity"` and `"-Infinity"`.
+fn quote_non_finite(finite: bool, out: &mut Vec<u8>, write: impl FnOnce(&mut Vec<u8>)) {
+    if finite {
+        return write(out);
     }
-    let scale = i64::from(decimal.scale());
-    let digits = coefficient.len() as i64;
-    let adjusted = digits - 1 - scale;
-    if scale == 0 {
-        out.extend_from_slice(coefficient);
-    } else if scale > 0 && adjusted >= -6 {
-        if digits > scale {
-            let (whole, fraction) = coefficient.split_at((digits - scale) as usize);
-            out.extend_from_slice(whole);
-            out.push(b'.');
-            out.extend_from_slice(fraction);
-        } else {
-            out.extend_from_slice(b"0.");
-            out.extend(std::iter::repeat_n(b'0', (scale - digits) as usize));
-            out.extend_from_slice(coefficient);
-        }
-    } else {
-        out.push(coefficient[0]);
-        if coefficient.len() > 1 {
-            out.push(b'.');
-            out.extend_from_slice(&coefficient[1..]);
-        }
-        if adjusted != 0 {
-            out.push(b'E');
-            if adjusted > 0 {
-                out.push(b'+');
-            }
-            out.extend_from_slice(itoa::Buffer::new().format(adjusted).as_bytes());
-        }
-    }
+    out.push(b'"');
+    write(out);
+    out.push(b'"');
 }
 
 fn mismatch(plan: &Plan, value: &Value) -> JsonError {
@@ -360,4 +341,36 @@ fn mismatch(plan: &Plan, value: &Value) -> JsonError {
         found: value.kind(),
         path: String::new(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f64_text(value: f64) -> String {
+        let mut out = Vec::new();
+        write_f64(value, &mut out);
+        String::from_utf8(out).expect("ascii")
+    }
+
+    fn f32_text(value: f32) -> String {
+        let mut out = Vec::new();
+        write_f32(value, &mut out);
+        String::from_utf8(out).expect("ascii")
+    }
+
+    #[test]
+    fn non_finite_values_are_quoted_strings() {
+        assert_eq!(f64_text(f64::NAN), "\"NaN\"");
+        assert_eq!(f64_text(f64::INFINITY), "\"Infinity\"");
+        assert_eq!(f64_text(f64::NEG_INFINITY), "\"-Infinity\"");
+        assert_eq!(f32_text(f32::NAN), "\"NaN\"");
+    }
+
+    #[test]
+    fn finite_values_are_bare_java_text() {
+        assert_eq!(f64_text(-0.0), "-0.0");
+        assert_eq!(f64_text(1.0e7), "1.0E7");
+        assert_eq!(f32_text(0.1), "0.1");
+    }
 }

@@ -253,7 +253,7 @@ fn number(token: &str) -> Option<(Option<SchemaRef>, Value)> {
         return None;
     }
     let decimal = Decimal::parse(token).ok()?;
-    if let Some(integer) = exact_integer(token) {
+    if let Some(integer) = decimal.to_i64_exact() {
         return Some(narrowest_integer(integer));
     }
     if decimal.scale() != 0 {
@@ -266,34 +266,6 @@ fn number(token: &str) -> Option<(Option<SchemaRef>, Value)> {
     }
     let schema = Schema::decimal(decimal.scale()).into_ref();
     Some((Some(schema), Value::Decimal(decimal)))
-}
-
-/// The value of a decimal token when it is a whole number within INT64.
-fn exact_integer(token: &str) -> Option<i64> {
-    let (mantissa, exponent) = match token.find(['e', 'E']) {
-        Some(at) => (&token[..at], token[at + 1..].parse::<i64>().ok()?),
-        None => (token, 0),
-    };
-    let (negative, unsigned) = match mantissa.as_bytes().first() {
-        Some(b'-') => (true, &mantissa[1..]),
-        Some(b'+') => (false, &mantissa[1..]),
-        _ => (false, mantissa),
-    };
-    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
-    let digits = format!("{whole}{fraction}");
-    let digits = digits.trim_start_matches('0');
-    let significant = digits.trim_end_matches('0');
-    if significant.is_empty() {
-        return Some(0);
-    }
-    let trailing_zeros = (digits.len() - significant.len()) as i64;
-    let scale = fraction.len() as i64 - exponent - trailing_zeros;
-    if scale > 0 || significant.len() as i64 - scale > 19 {
-        return None;
-    }
-    let magnitude: i128 = significant.parse().ok()?;
-    let magnitude = magnitude.checked_mul(10i128.checked_pow(u32::try_from(-scale).ok()?)?)?;
-    i64::try_from(if negative { -magnitude } else { magnitude }).ok()
 }
 
 fn narrowest_integer(value: i64) -> (Option<SchemaRef>, Value) {
