@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use bytes::Bytes;
-use sluice_codecs::{Schema, SchemaRef, Str, Value};
+use sluice_codecs::{Schema, SchemaRef, Str, Value, java_text};
 
 use super::{Converter, ConverterError, SchemaAndValue, header_converter_via_converter};
 use crate::config::{ConfigDef, ConfigError, ConfigKey, ConfigType, Importance, RawConfig};
@@ -95,10 +95,10 @@ fn write_java_to_string(out: &mut String, value: &Value) {
         Value::Int16(v) => write!(out, "{v}"),
         Value::Int32(v) | Value::Date(v) | Value::Time(v) => write!(out, "{v}"),
         Value::Int64(v) | Value::Timestamp(v) => write!(out, "{v}"),
-        Value::Float32(v) => write!(out, "{v:?}"),
-        Value::Float64(v) => write!(out, "{v:?}"),
+        Value::Float32(v) => out.write_str(&java_text::float_to_string(*v)),
+        Value::Float64(v) => out.write_str(&java_text::double_to_string(*v)),
         Value::String(v) => out.write_str(v),
-        Value::Decimal(v) => write!(out, "{v}"),
+        Value::Decimal(v) => out.write_str(&java_text::decimal_to_string(v)),
         Value::Bytes(v) => write!(out, "{v:?}"),
         Value::Array(items) => {
             out.push('[');
@@ -173,6 +173,7 @@ mod tests {
             .expect("2 fields");
         let mut text = |value: Value| converter.to_bytes("t", None, &value).expect("any value");
         assert_eq!(text(Value::Int64(42)).as_deref(), Some(&b"42"[..]));
+        assert_eq!(text(Value::Float64(1e10)).as_deref(), Some(&b"1.0E10"[..]));
         assert_eq!(
             text(Value::Struct(record)).as_deref(),
             Some(&b"Struct{a=1}"[..])
