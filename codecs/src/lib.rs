@@ -14,6 +14,7 @@ pub mod cursor;
 pub mod decimal;
 pub mod framing;
 pub mod header;
+pub mod protobuf;
 pub mod schema;
 pub mod str;
 pub mod value;
