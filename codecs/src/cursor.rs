@@ -127,6 +127,13 @@ impl Cursor {
     /// Reads an unsigned LEB128 varint of at most 64 bits (protobuf's encoding).
     pub fn read_varint(&mut self) -> Result<u64, CursorError> {
         let start = self.position;
+        // Most varints (field keys, small lengths) are one byte.
+        if let Some(&byte) = self.input.get(start)
+            && byte < 0x80
+        {
+            self.position += 1;
+            return Ok(u64::from(byte));
+        }
         let mut value = 0u64;
         for shift in (0..64).step_by(7) {
             let byte = self.read_u8()?;

@@ -16,10 +16,11 @@ impl ProtobufCodec {
     /// Decodes one message into a `STRUCT` value of [`Self::schema`]. Strings and bytes in the
     /// result are slices of `input`.
     pub fn decode(&self, input: Bytes) -> Result<Value, ProtobufError> {
+        let end = input.len();
         let mut cursor = Cursor::new(input);
         let decoder = Decoder { plans: &self.plans };
         decoder
-            .message(self.root, &self.schema, &mut cursor, 0)
+            .message(self.root, &self.schema, &mut cursor, end, 0)
             .map(Value::Struct)
     }
 }
@@ -40,11 +41,23 @@ fn read_key(cursor: &mut Cursor) -> Result<(u32, u8), ProtobufError> {
     Ok((number as u32, (key & 7) as u8))
 }
 
-/// Takes a length-delimited payload as its own cursor.
+/// Reads a length prefix, checks it against the remaining input and returns where the payload
+/// ends. Payloads are read in place, without a cursor of their own.
 #[inline]
-fn sub_cursor(cursor: &mut Cursor) -> Result<Cursor, ProtobufError> {
+fn payload_end(cursor: &mut Cursor) -> Result<usize, ProtobufError> {
     let len = cursor.read_varint()?;
-    Ok(Cursor::new(cursor.read_bytes(len)?))
+    let len = cursor.require(len)?;
+    Ok(cursor.position() + len)
+}
+
+/// Fails unless the fields of a payload ended exactly at its end.
+#[inline]
+fn check_end(cursor: &Cursor, end: usize) -> Result<(), ProtobufError> {
+    if cursor.position() == end {
+        Ok(())
+    } else {
+        Err(ProtobufError::PayloadOverrun { end })
+    }
 }
 
 /// The schema of a nested value: an array's element, a map's value, or the schema itself.
@@ -70,17 +83,19 @@ impl Decoder<'_> {
         id: usize,
         schema: &SchemaRef,
         cursor: &mut Cursor,
+        end: usize,
         depth: usize,
     ) -> Result<Struct, ProtobufError> {
         let plan = &self.plans.messages[id];
         let mut values = plan.template.clone();
-        while !cursor.is_empty() {
+        while cursor.position() < end {
             let (number, wire) = read_key(cursor)?;
             match plan.field(number) {
                 Some(field) => self.field(field, wire, schema, cursor, &mut values, depth)?,
                 None => skip(cursor, wire, number, depth)?,
             }
         }
+        check_end(cursor, end)?;
         Struct::from_values(schema.clone(), values).map_err(|_| ProtobufError::TooDeep)
     }
 
@@ -97,10 +112,11 @@ impl Decoder<'_> {
         match (field.card, &mut values[field.slot]) {
             (Card::Repeated { .. }, Value::Array(items)) => {
                 if wire == LEN && field.kind.packable() {
-                    let mut packed = sub_cursor(cursor)?;
-                    while !packed.is_empty() {
-                        items.push(self.scalar(field.kind, &mut packed)?);
+                    let end = payload_end(cursor)?;
+                    while cursor.position() < end {
+                        items.push(self.scalar(field.kind, cursor)?);
                     }
+                    check_end(cursor, end)?;
                 } else if wire == field.kind.wire_type() {
                     let schema = element(slot_schema);
                     items.push(self.single(field, field.kind, schema, cursor, depth)?);
@@ -109,8 +125,8 @@ impl Decoder<'_> {
                 }
             }
             (Card::Map { key }, Value::Map(entries)) if wire == LEN => {
-                let mut entry = sub_cursor(cursor)?;
-                entries.push(self.map_entry(field, key, slot_schema, &mut entry, depth)?);
+                let end = payload_end(cursor)?;
+                entries.push(self.map_entry(field, key, slot_schema, cursor, end, depth)?);
             }
             (Card::Implicit | Card::Explicit, slot) if wire == field.kind.wire_type() => {
                 *slot = match field.member {
@@ -138,11 +154,12 @@ impl Decoder<'_> {
         key_kind: Kind,
         schema: &SchemaRef,
         entry: &mut Cursor,
+        end: usize,
         depth: usize,
     ) -> Result<(Value, Value), ProtobufError> {
         let mut key = default_value(key_kind, &self.plans.enums);
         let mut value = default_value(field.kind, &self.plans.enums);
-        while !entry.is_empty() {
+        while entry.position() < end {
             let (number, wire) = read_key(entry)?;
             if number == 1 && wire == key_kind.wire_type() {
                 key = self.single(field, key_kind, schema, entry, depth)?;
@@ -152,6 +169,7 @@ impl Decoder<'_> {
                 skip(entry, wire, number, depth)?;
             }
         }
+        check_end(entry, end)?;
         Ok((key, value))
     }
 
@@ -182,10 +200,13 @@ impl Decoder<'_> {
                 if depth + 1 >= MAX_DEPTH {
                     return Err(ProtobufError::TooDeep);
                 }
-                let mut nested = sub_cursor(cursor)?;
-                Value::Struct(self.message(id, schema, &mut nested, depth + 1)?)
+                let end = payload_end(cursor)?;
+                Value::Struct(self.message(id, schema, cursor, end, depth + 1)?)
             }
-            Kind::Timestamp => timestamp(&mut sub_cursor(cursor)?, depth)?,
+            Kind::Timestamp => {
+                let end = payload_end(cursor)?;
+                timestamp(cursor, end, depth)?
+            }
             _ => self.scalar(kind, cursor)?,
         })
     }
@@ -222,10 +243,10 @@ impl Decoder<'_> {
 }
 
 /// Reads a `google.protobuf.Timestamp` body as Connect milliseconds (nanos truncated).
-fn timestamp(cursor: &mut Cursor, depth: usize) -> Result<Value, ProtobufError> {
+fn timestamp(cursor: &mut Cursor, end: usize, depth: usize) -> Result<Value, ProtobufError> {
     let mut seconds = 0i64;
     let mut nanos = 0i32;
-    while !cursor.is_empty() {
+    while cursor.position() < end {
         let (number, wire) = read_key(cursor)?;
         match (number, wire) {
             (1, VARINT) => seconds = cursor.read_varint()? as i64,
@@ -233,6 +254,7 @@ fn timestamp(cursor: &mut Cursor, depth: usize) -> Result<Value, ProtobufError> 
             _ => skip(cursor, wire, number, depth)?,
         }
     }
+    check_end(cursor, end)?;
     seconds
         .checked_mul(1000)
         .and_then(|millis| millis.checked_add(i64::from(nanos / 1_000_000)))

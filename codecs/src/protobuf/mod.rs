@@ -59,6 +59,7 @@
 //!
 //! Editions files are read as proto2 (explicit presence, unpacked unless `packed=true`).
 
+mod connect;
 mod decode;
 mod descriptor;
 mod encode;
@@ -125,6 +126,13 @@ pub enum ProtobufError {
         number: u64,
         /// Offset of the key within its message.
         position: usize,
+    },
+    /// A field inside a length-delimited value (message, map entry, packed run) ran past the
+    /// value's end.
+    #[error("field runs past the end of its enclosing value at byte {end}")]
+    PayloadOverrun {
+        /// Offset where the enclosing value ends.
+        end: usize,
     },
     /// Wire type 6 or 7, or an end-group without a start.
     #[error("invalid wire type {wire_type} for field {number}")]

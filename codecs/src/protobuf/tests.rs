@@ -573,3 +573,14 @@ fn encoding_rejects_values_of_the_wrong_type() {
         Err(ProtobufError::UnknownEnumSymbol { .. })
     ));
 }
+
+#[test]
+fn a_field_running_past_its_enclosing_message_is_an_error() {
+    let codec = codec("t.Person");
+    // home is 2 bytes long, but its street claims 3 more bytes
+    let bytes = [0x12, 0x02, 0x0a, 0x03, 0x61, 0x62, 0x63];
+    assert_eq!(
+        decode(&codec, &bytes),
+        Err(ProtobufError::PayloadOverrun { end: 4 })
+    );
+}
