@@ -126,7 +126,7 @@ impl Cursor {
 
     /// Reads an unsigned LEB128 varint of at most 64 bits (protobuf's encoding).
     pub fn read_varint(&mut self) -> Result<u64, CursorError> {
-        // Most varints on the wire (lengths, small numbers, indexes) are one byte.
+        // Most varints on the wire (field keys, lengths, small numbers, indexes) are one byte.
         if let Some(&byte) = self.input.get(self.position)
             && byte < 0x80
         {

@@ -8,6 +8,8 @@
 //! - [`json`]: Connect JSON, byte-compatible with Kafka's `JsonConverter`.
 //! - [`avro`]: Avro binary encoding with Confluent framing, schema resolution and the
 //!   Confluent `AvroData` mapping between Connect and Avro schemas.
+//! - [`protobuf`]: Protobuf dynamic messages from `.proto` text or descriptor sets, with the
+//!   Confluent `ProtobufData` mapping and message-index framing.
 //! - [`java_text`]: numbers as Java prints them (`Double.toString`, `Float.toString`,
 //!   `BigDecimal.toString`), for every place Connect turns a number into text.
 //! - [`cursor`] and [`framing`]: bounds-checked reading of untrusted bytes and the Confluent
@@ -22,6 +24,7 @@ pub mod framing;
 pub mod header;
 pub mod java_text;
 pub mod json;
+pub mod protobuf;
 pub mod schema;
 pub mod str;
 pub mod value;

@@ -1,0 +1,222 @@
+//! [`ProtoSchema`]: a set of file descriptors loaded from `.proto` text or from a serialized
+//! `FileDescriptorSet`, from which messages are selected by name or by message-index path.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use prost::Message as _;
+use prost_types::{DescriptorProto, EnumDescriptorProto, FileDescriptorProto, FileDescriptorSet};
+use protox::file::{ChainFileResolver, File, FileResolver, GoogleFileResolver};
+
+use super::ProtobufError;
+use super::plan::{self, ProtobufCodec};
+
+/// A loaded set of protobuf files, one of them the *main* file that Confluent message-index
+/// paths refer to.
+///
+/// ```
+/// use sluice_codecs::protobuf::ProtoSchema;
+/// let schema = ProtoSchema::from_proto_text(&[(
+///     "a.proto",
+///     "syntax = \"proto3\"; package p; message A { int32 x = 1; }",
+/// )])?;
+/// let codec = schema.codec("p.A")?;
+/// assert_eq!(codec.full_name(), "p.A");
+/// # Ok::<(), sluice_codecs::protobuf::ProtobufError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct ProtoSchema {
+    set: Arc<FileDescriptorSet>,
+    main: usize,
+}
+
+struct MemoryResolver(HashMap<String, String>);
+
+impl FileResolver for MemoryResolver {
+    fn open_file(&self, name: &str) -> Result<File, protox::Error> {
+        match self.0.get(name) {
+            Some(source) => File::from_source(name, source),
+            None => Err(protox::Error::file_not_found(name)),
+        }
+    }
+}
+
+impl ProtoSchema {
+    /// Compiles in-memory `.proto` files given as `(file name, source)`; imports resolve among
+    /// them and to the well-known types (`google/protobuf/*.proto`). The first file is the main
+    /// file.
+    pub fn from_proto_text(files: &[(&str, &str)]) -> Result<Self, ProtobufError> {
+        let Some((main_name, _)) = files.first() else {
+            return Err(ProtobufError::Compile("no .proto file given".into()));
+        };
+        let sources = files
+            .iter()
+            .map(|(name, source)| ((*name).to_owned(), (*source).to_owned()))
+            .collect();
+        let mut resolver = ChainFileResolver::new();
+        resolver.add(MemoryResolver(sources));
+        resolver.add(GoogleFileResolver::new());
+        let mut compiler = protox::Compiler::with_file_resolver(resolver);
+        compiler.include_imports(true);
+        for (name, _) in files {
+            compiler
+                .open_file(name)
+                .map_err(|error| ProtobufError::Compile(error.to_string()))?;
+        }
+        Self::with_main(compiler.file_descriptor_set(), main_name)
+    }
+
+    /// Reads a serialized `FileDescriptorSet` (as `protoc --include_imports
+    /// --descriptor_set_out` writes it). The last file, the one the others are imported by, is
+    /// the main file.
+    pub fn from_descriptor_set_bytes(bytes: &[u8]) -> Result<Self, ProtobufError> {
+        let set = FileDescriptorSet::decode(bytes)
+            .map_err(|error| ProtobufError::DescriptorSet(error.to_string()))?;
+        let main = set
+            .file
+            .len()
+            .checked_sub(1)
+            .ok_or_else(|| ProtobufError::DescriptorSet("no file in the set".into()))?;
+        Ok(Self {
+            set: Arc::new(set),
+            main,
+        })
+    }
+
+    fn with_main(set: FileDescriptorSet, main_name: &str) -> Result<Self, ProtobufError> {
+        let main = set
+            .file
+            .iter()
+            .position(|file| file.name() == main_name)
+            .ok_or_else(|| ProtobufError::Compile(format!("{main_name} was not compiled")))?;
+        Ok(Self {
+            set: Arc::new(set),
+            main,
+        })
+    }
+
+    /// Makes the file called `name` the main file.
+    pub fn set_main_file(&mut self, name: &str) -> Result<(), ProtobufError> {
+        let main = self
+            .set
+            .file
+            .iter()
+            .position(|file| file.name() == name)
+            .ok_or_else(|| ProtobufError::DescriptorSet(format!("no file named {name}")))?;
+        self.main = main;
+        Ok(())
+    }
+
+    /// The descriptors, as a `FileDescriptorSet`.
+    pub fn descriptor_set(&self) -> &FileDescriptorSet {
+        &self.set
+    }
+
+    /// The serialized `FileDescriptorSet`.
+    pub fn descriptor_set_bytes(&self) -> Vec<u8> {
+        self.set.encode_to_vec()
+    }
+
+    /// The full name (`pkg.Outer.Inner`) of the message at a Confluent message-index path in
+    /// the main file: `[i]` is its i-th top-level message, `[i, j]` the j-th message nested in
+    /// that one. An empty path means `[0]`.
+    pub fn full_name_at(&self, indexes: &[i32]) -> Result<String, ProtobufError> {
+        let not_found = || ProtobufError::UnknownMessageIndexes(indexes.to_vec());
+        let file = &self.set.file[self.main];
+        let path = if indexes.is_empty() {
+            &[0][..]
+        } else {
+            indexes
+        };
+        let mut name = match file.package() {
+            "" => String::new(),
+            package => package.to_owned(),
+        };
+        let mut messages = &file.message_type;
+        for &index in path {
+            let index = usize::try_from(index).map_err(|_| not_found())?;
+            let message = messages.get(index).ok_or_else(not_found)?;
+            if !name.is_empty() {
+                name.push('.');
+            }
+            name.push_str(message.name());
+            messages = &message.nested_type;
+        }
+        Ok(name)
+    }
+
+    /// Compiles the codec for the message with this full name (without a leading dot).
+    pub fn codec(&self, full_name: &str) -> Result<ProtobufCodec, ProtobufError> {
+        let index = Index::new(&self.set);
+        plan::compile(&index, full_name)
+    }
+
+    /// Compiles the codec for the message at a Confluent message-index path in the main file.
+    pub fn codec_at(&self, indexes: &[i32]) -> Result<ProtobufCodec, ProtobufError> {
+        self.codec(&self.full_name_at(indexes)?)
+    }
+}
+
+/// Every message and enum of a set by full name (without the leading dot), with its file's
+/// syntax.
+pub(super) struct Index<'a> {
+    pub messages: HashMap<String, (&'a DescriptorProto, Syntax)>,
+    pub enums: HashMap<String, &'a EnumDescriptorProto>,
+}
+
+/// Which presence and packing rules a file follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Syntax {
+    /// proto2 (and editions, read with proto2 rules).
+    Proto2,
+    /// proto3.
+    Proto3,
+}
+
+impl<'a> Index<'a> {
+    fn new(set: &'a FileDescriptorSet) -> Self {
+        let mut index = Self {
+            messages: HashMap::new(),
+            enums: HashMap::new(),
+        };
+        for file in &set.file {
+            index.add_file(file);
+        }
+        index
+    }
+
+    fn add_file(&mut self, file: &'a FileDescriptorProto) {
+        let syntax = match file.syntax() {
+            "proto3" => Syntax::Proto3,
+            _ => Syntax::Proto2,
+        };
+        let scope = file.package();
+        for message in &file.message_type {
+            self.add_message(scope, message, syntax);
+        }
+        for enumeration in &file.enum_type {
+            self.enums
+                .insert(join(scope, enumeration.name()), enumeration);
+        }
+    }
+
+    fn add_message(&mut self, scope: &str, message: &'a DescriptorProto, syntax: Syntax) {
+        let name = join(scope, message.name());
+        for nested in &message.nested_type {
+            self.add_message(&name, nested, syntax);
+        }
+        for enumeration in &message.enum_type {
+            self.enums
+                .insert(join(&name, enumeration.name()), enumeration);
+        }
+        self.messages.insert(name, (message, syntax));
+    }
+}
+
+fn join(scope: &str, name: &str) -> String {
+    if scope.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{scope}.{name}")
+    }
+}
