@@ -8,6 +8,8 @@
 //! - [`dry_run`]: a connector's converters and transforms run on sample records, for
 //!   `sluice transform`.
 //! - [`errors`]: `errors.*` retries, tolerance and the dead letter queue context headers.
+//! - [`kafka`]: the Kafka clients of tasks (librdkafka): client configs with Kafka Connect's
+//!   defaults and overrides, producer, consumer, admin, and `topic.creation.*`.
 //! - [`offsets`]: source offset stores (memory; the standalone file, byte-compatible with
 //!   Kafka Connect's).
 //! - [`record`]: source and sink records and the [`record::RecordBatch`] that crosses every
@@ -21,6 +23,7 @@ pub mod connector;
 pub mod converters;
 pub mod dry_run;
 pub mod errors;
+pub mod kafka;
 pub mod offsets;
 pub mod predicates;
 pub mod record;
