@@ -12,6 +12,8 @@
 //!   defaults and overrides, producer, consumer, admin, and `topic.creation.*`.
 //! - [`offsets`]: source offset stores (memory; the standalone file, byte-compatible with
 //!   Kafka Connect's).
+//! - [`pipeline`]: the task pipelines moving batches between tasks and Kafka over bounded
+//!   channels (the source pipeline).
 //! - [`record`]: source and sink records and the [`record::RecordBatch`] that crosses every
 //!   pipeline boundary.
 //! - [`schema_registry`]: Confluent Schema Registry clients (memory, HTTP, cached).
@@ -25,6 +27,7 @@ pub mod dry_run;
 pub mod errors;
 pub mod kafka;
 pub mod offsets;
+pub mod pipeline;
 pub mod predicates;
 pub mod record;
 pub mod schema_registry;

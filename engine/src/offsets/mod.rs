@@ -10,6 +10,7 @@ mod java_map;
 pub mod json;
 mod kafka;
 mod memory;
+mod reader;
 
 pub use file::FileOffsetBackingStore;
 pub use java_map::JavaMapError;
@@ -18,6 +19,7 @@ pub use json::{
 };
 pub use kafka::{KafkaOffsetBackingStore, KafkaOffsetStoreConfig};
 pub use memory::MemoryOffsetBackingStore;
+pub use reader::StoreOffsetReader;
 
 use bytes::Bytes;
 
