@@ -1,5 +1,6 @@
 //! [`KafkaProducer`]: rdkafka's `BaseProducer` with delivery reports on a channel.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender};
@@ -52,6 +53,9 @@ impl ProducerContext for DeliveryContext {
 pub struct KafkaProducer {
     inner: BaseProducer<DeliveryContext>,
     deliveries: Receiver<Delivery>,
+    /// First token of the next [`KafkaProducer::send_and_wait`] batch, so a late report of an
+    /// earlier, timed-out batch is never taken for one of the current batch.
+    next_wait_token: AtomicUsize,
 }
 
 impl KafkaProducer {
@@ -62,7 +66,11 @@ impl KafkaProducer {
             .to_rdkafka()
             .create_with_context(DeliveryContext { deliveries: sender })
             .map_err(|error| KafkaClientError::client("creating the producer", error))?;
-        Ok(Self { inner, deliveries })
+        Ok(Self {
+            inner,
+            deliveries,
+            next_wait_token: AtomicUsize::new(0),
+        })
     }
 
     /// Queues `message`; its [`Delivery`] carries `token`. A full queue is waited out (serving
@@ -134,8 +142,11 @@ impl KafkaProducer {
         messages: &[KafkaMessage],
         timeout: Duration,
     ) -> Result<Vec<WrittenRecord>, KafkaClientError> {
-        for (token, message) in messages.iter().enumerate() {
-            self.send(message, token)?;
+        let base = self
+            .next_wait_token
+            .fetch_add(messages.len(), Ordering::Relaxed);
+        for (index, message) in messages.iter().enumerate() {
+            self.send(message, base.wrapping_add(index))?;
         }
         let deadline = Instant::now() + timeout;
         let mut written: Vec<Option<Result<WrittenRecord, KafkaError>>> =
@@ -152,7 +163,8 @@ impl KafkaProducer {
             self.inner
                 .poll((deadline - now).min(Duration::from_millis(50)));
             while let Ok(delivery) = self.deliveries.try_recv() {
-                if let Some(slot) = written.get_mut(delivery.token)
+                let index = delivery.token.wrapping_sub(base);
+                if let Some(slot) = written.get_mut(index)
                     && slot.is_none()
                 {
                     *slot = Some(delivery.result);

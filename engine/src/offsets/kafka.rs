@@ -150,9 +150,11 @@ impl KafkaOffsetBackingStore {
         } = &mut *reader;
         let mut ends = BTreeMap::new();
         for partition in partitions.iter() {
-            let (_, high) = consumer
+            let (low, high) = consumer
                 .watermarks(partition, self.timeout)
                 .map_err(kafka)?;
+            // A partition whose records were all deleted starts past offset 0.
+            positions.entry(partition.partition).or_insert(low);
             ends.insert(partition.partition, high);
         }
         let caught_up = |positions: &BTreeMap<i32, i64>| {
