@@ -13,7 +13,7 @@
 //! - [`offsets`]: source offset stores (memory; the standalone file, byte-compatible with
 //!   Kafka Connect's).
 //! - [`pipeline`]: the task pipelines moving batches between tasks and Kafka over bounded
-//!   channels (the source pipeline).
+//!   channels (source and sink).
 //! - [`record`]: source and sink records and the [`record::RecordBatch`] that crosses every
 //!   pipeline boundary.
 //! - [`schema_registry`]: Confluent Schema Registry clients (memory, HTTP, cached).

@@ -3,12 +3,16 @@
 //!
 //! - [`SourcePipeline`]: poll → transforms → converters → produce → source offsets committed
 //!   only for acknowledged records.
+//! - [`SinkPipeline`]: consume → converters → transforms → put → pre_commit → commit of what
+//!   the task flushed.
 
 mod dlq;
+mod sink;
 mod source;
 mod submitted;
 
 pub use dlq::DeadLetterQueue;
+pub use sink::{SinkClients, SinkPipeline, SinkPipelineConfig};
 pub use source::{SourceClients, SourcePipeline, SourcePipelineConfig};
 
 use crate::connector::ConnectError;
