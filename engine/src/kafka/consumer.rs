@@ -11,6 +11,9 @@ use rdkafka::{ClientContext, TopicPartitionList as Tpl};
 use super::{KafkaClientConfig, KafkaClientError, KafkaMessage};
 use crate::connector::{PartitionOffsets, TopicPartition};
 
+/// The `group.id` of consumers configured without one; they never join it nor commit to it.
+pub const ASSIGN_ONLY_GROUP: &str = "sluice-assign-only";
+
 /// A change of a subscribed consumer's partitions.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RebalanceEvent {
@@ -67,11 +70,16 @@ pub struct KafkaConsumer {
 }
 
 impl KafkaConsumer {
-    /// A consumer with `config`.
+    /// A consumer with `config`. librdkafka refuses `assign` without a `group.id`, so a config
+    /// without one (a consumer that only assigns partitions and never commits, like the
+    /// offsets-topic reader) gets [`ASSIGN_ONLY_GROUP`].
     pub fn new(config: &KafkaClientConfig) -> Result<Self, KafkaClientError> {
         let (sender, events) = crossbeam_channel::unbounded();
-        let inner = config
-            .to_rdkafka()
+        let mut rdkafka_config = config.to_rdkafka();
+        if config.get("group.id").is_none() {
+            rdkafka_config.set("group.id", ASSIGN_ONLY_GROUP);
+        }
+        let inner = rdkafka_config
             .create_with_context(RebalanceContext { events: sender })
             .map_err(|error| KafkaClientError::client("creating the consumer", error))?;
         Ok(Self { inner, events })
@@ -255,6 +263,63 @@ impl KafkaConsumer {
                     error,
                 )
             })
+    }
+
+    /// The first (`Offset::Beginning`) or next-to-write (`Offset::End`) offset of each of
+    /// `partitions`, in one ListOffsets round trip per broker (a watermark query per partition
+    /// is one round trip each).
+    fn list_offsets(
+        &self,
+        partitions: &[TopicPartition],
+        at: Offset,
+        timeout: Duration,
+    ) -> Result<PartitionOffsets, KafkaClientError> {
+        let operation = "listing partition offsets";
+        let mut list = Tpl::with_capacity(partitions.len());
+        for partition in partitions {
+            list.add_partition_offset(&partition.topic, partition.partition, at)
+                .map_err(|error| KafkaClientError::client(operation, error))?;
+        }
+        let found = self
+            .inner
+            .offsets_for_times(list, timeout)
+            .map_err(|error| KafkaClientError::client(operation, error))?;
+        found
+            .elements()
+            .iter()
+            .map(|element| {
+                let partition = TopicPartition::new(element.topic(), element.partition());
+                match (element.error(), element.offset()) {
+                    (Ok(()), Offset::Offset(offset)) => Ok((partition, offset)),
+                    (Err(error), _) => Err(KafkaClientError::client(operation, error)),
+                    // The broker answered without an offset for the partition.
+                    (Ok(()), _) => Err(KafkaClientError::client(
+                        operation,
+                        rdkafka::error::KafkaError::OffsetFetch(
+                            rdkafka::types::RDKafkaErrorCode::InvalidArgument,
+                        ),
+                    )),
+                }
+            })
+            .collect()
+    }
+
+    /// The end offsets (high watermarks) of `partitions`.
+    pub fn end_offsets(
+        &self,
+        partitions: &[TopicPartition],
+        timeout: Duration,
+    ) -> Result<PartitionOffsets, KafkaClientError> {
+        self.list_offsets(partitions, Offset::End, timeout)
+    }
+
+    /// The beginning offsets (low watermarks) of `partitions`.
+    pub fn beginning_offsets(
+        &self,
+        partitions: &[TopicPartition],
+        timeout: Duration,
+    ) -> Result<PartitionOffsets, KafkaClientError> {
+        self.list_offsets(partitions, Offset::Beginning, timeout)
     }
 
     /// The partitions of `topic`, waiting up to `timeout` for the topic to be known.

@@ -148,15 +148,23 @@ impl KafkaOffsetBackingStore {
             partitions,
             positions,
         } = &mut *reader;
-        let mut ends = BTreeMap::new();
-        for partition in partitions.iter() {
-            let (low, high) = consumer
-                .watermarks(partition, self.timeout)
-                .map_err(kafka)?;
+        if positions.is_empty() {
             // A partition whose records were all deleted starts past offset 0.
-            positions.entry(partition.partition).or_insert(low);
-            ends.insert(partition.partition, high);
+            let beginnings = consumer
+                .beginning_offsets(partitions, self.timeout)
+                .map_err(kafka)?;
+            positions.extend(
+                beginnings
+                    .iter()
+                    .map(|(tp, offset)| (tp.partition, *offset)),
+            );
         }
+        let ends: BTreeMap<i32, i64> = consumer
+            .end_offsets(partitions, self.timeout)
+            .map_err(kafka)?
+            .into_iter()
+            .map(|(tp, offset)| (tp.partition, offset))
+            .collect();
         let caught_up = |positions: &BTreeMap<i32, i64>| {
             ends.iter()
                 .all(|(p, end)| positions.get(p).copied().unwrap_or(0) >= *end)
