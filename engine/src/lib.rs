@@ -8,8 +8,12 @@
 //! - [`dry_run`]: a connector's converters and transforms run on sample records, for
 //!   `sluice transform`.
 //! - [`errors`]: `errors.*` retries, tolerance and the dead letter queue context headers.
+//! - [`kafka`]: the Kafka clients of tasks (librdkafka): client configs with Kafka Connect's
+//!   defaults and overrides, producer, consumer, admin, and `topic.creation.*`.
 //! - [`offsets`]: source offset stores (memory; the standalone file, byte-compatible with
 //!   Kafka Connect's).
+//! - [`pipeline`]: the task pipelines moving batches between tasks and Kafka over bounded
+//!   channels (source and sink).
 //! - [`record`]: source and sink records and the [`record::RecordBatch`] that crosses every
 //!   pipeline boundary.
 //! - [`schema_registry`]: Confluent Schema Registry clients (memory, HTTP, cached).
@@ -23,7 +27,9 @@ pub mod converters;
 pub mod dry_run;
 pub mod errors;
 mod java_text;
+pub mod kafka;
 pub mod offsets;
+pub mod pipeline;
 pub mod predicates;
 pub mod record;
 pub mod schema_registry;

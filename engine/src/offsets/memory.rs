@@ -27,6 +27,18 @@ impl MemoryOffsetBackingStore {
         }
     }
 
+    /// Stores `value` under `key`, or deletes `key` when `value` is `None`.
+    pub(super) fn update(&self, key: Bytes, value: Option<Bytes>) {
+        let mut data = self
+            .data
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        match value {
+            Some(value) => data.insert(key, value),
+            None => data.remove(&key),
+        };
+    }
+
     /// Applies `entries` and returns a snapshot of everything stored afterwards.
     pub(super) fn apply(&self, entries: &[(Bytes, Option<Bytes>)]) -> Vec<(Bytes, Bytes)> {
         let mut data = self

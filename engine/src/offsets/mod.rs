@@ -1,16 +1,25 @@
 //! Source offset storage: the [`OffsetBackingStore`] trait over raw key/value bytes (the same
-//! bytes Kafka Connect writes), and its memory and file implementations.
+//! bytes Kafka Connect writes), its memory, file and Kafka-topic implementations, and the JSON
+//! encoding of those bytes ([`json`]).
 //!
 //! Keys are the JSON array `["<connector>",{<source partition>}]` and values the JSON offset
 //! map, both compact JSON; a `None` value is a tombstone that deletes the partition's offset.
 
 mod file;
 mod java_map;
+pub mod json;
+mod kafka;
 mod memory;
+mod reader;
 
 pub use file::FileOffsetBackingStore;
 pub use java_map::JavaMapError;
+pub use json::{
+    OffsetJsonError, offset_key_bytes, offset_value_bytes, parse_offset_key, parse_offset_value,
+};
+pub use kafka::{KafkaOffsetBackingStore, KafkaOffsetStoreConfig};
 pub use memory::MemoryOffsetBackingStore;
+pub use reader::StoreOffsetReader;
 
 use bytes::Bytes;
 
@@ -32,6 +41,24 @@ pub enum OffsetStoreError {
         path: String,
         /// What is wrong.
         source: JavaMapError,
+    },
+    /// Reading or writing the offsets topic failed.
+    #[error("offsets topic {topic}: {source}")]
+    Kafka {
+        /// The topic.
+        topic: String,
+        /// The client error.
+        source: Box<crate::kafka::KafkaClientError>,
+    },
+    /// The offsets topic exists but is not compacted, so offsets could be lost.
+    #[error(
+        "offsets topic {topic} must be compacted (cleanup.policy=compact), but its cleanup.policy is {policy}"
+    )]
+    NotCompacted {
+        /// The topic.
+        topic: String,
+        /// Its cleanup policy.
+        policy: String,
     },
 }
 

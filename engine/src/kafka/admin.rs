@@ -1,0 +1,161 @@
+//! [`KafkaAdmin`]: rdkafka's admin client for creating and inspecting topics, with its
+//! futures driven to completion on the calling thread.
+
+use std::time::Duration;
+
+use indexmap::IndexMap;
+use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
+use rdkafka::client::DefaultClientContext;
+use rdkafka::types::RDKafkaErrorCode;
+
+use super::{KafkaClientConfig, KafkaClientError};
+
+/// A topic to create.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewTopicSpec {
+    /// The topic name.
+    pub name: String,
+    /// Partitions; `-1` for the broker default.
+    pub partitions: i32,
+    /// Replication factor; `-1` for the broker default.
+    pub replication_factor: i16,
+    /// Topic-level configs, e.g. `cleanup.policy=compact`.
+    pub configs: IndexMap<String, String>,
+}
+
+impl NewTopicSpec {
+    /// A topic with broker-default partitions and replication, and no configs.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            partitions: -1,
+            replication_factor: -1,
+            configs: IndexMap::new(),
+        }
+    }
+}
+
+/// What creating a topic did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CreateOutcome {
+    /// The topic was created.
+    Created,
+    /// The topic existed already (Connect treats this as success).
+    AlreadyExists,
+}
+
+/// An admin client.
+pub struct KafkaAdmin {
+    inner: AdminClient<DefaultClientContext>,
+    timeout: Duration,
+}
+
+impl KafkaAdmin {
+    /// An admin client with `config`; each operation waits up to `timeout`.
+    pub fn new(config: &KafkaClientConfig, timeout: Duration) -> Result<Self, KafkaClientError> {
+        let inner = config
+            .to_rdkafka()
+            .create()
+            .map_err(|error| KafkaClientError::client("creating the admin client", error))?;
+        Ok(Self { inner, timeout })
+    }
+
+    fn options(&self) -> AdminOptions {
+        AdminOptions::new()
+            .request_timeout(Some(self.timeout))
+            .operation_timeout(Some(self.timeout))
+    }
+
+    /// Creates `spec`, or finds that it exists.
+    pub fn create_topic(&self, spec: &NewTopicSpec) -> Result<CreateOutcome, KafkaClientError> {
+        let operation = || format!("creating topic {}", spec.name);
+        let mut topic = NewTopic::new(
+            &spec.name,
+            spec.partitions,
+            TopicReplication::Fixed(i32::from(spec.replication_factor)),
+        );
+        for (key, value) in &spec.configs {
+            topic = topic.set(key, value);
+        }
+        let results =
+            futures_executor::block_on(self.inner.create_topics([&topic], &self.options()))
+                .map_err(|error| KafkaClientError::client(operation(), error))?;
+        match results.into_iter().next() {
+            Some(Ok(_)) => Ok(CreateOutcome::Created),
+            Some(Err((_, RDKafkaErrorCode::TopicAlreadyExists))) => {
+                Ok(CreateOutcome::AlreadyExists)
+            }
+            Some(Err((_, code))) => Err(KafkaClientError::client(
+                operation(),
+                rdkafka::error::KafkaError::AdminOp(code),
+            )),
+            None => Err(KafkaClientError::client(
+                operation(),
+                rdkafka::error::KafkaError::AdminOpCreation("no result for the topic".into()),
+            )),
+        }
+    }
+
+    /// Deletes `topics`; a topic that does not exist is not an error.
+    pub fn delete_topics(&self, topics: &[&str]) -> Result<(), KafkaClientError> {
+        let operation = || format!("deleting topics {topics:?}");
+        let results = futures_executor::block_on(self.inner.delete_topics(topics, &self.options()))
+            .map_err(|error| KafkaClientError::client(operation(), error))?;
+        for result in results {
+            match result {
+                Ok(_) | Err((_, RDKafkaErrorCode::UnknownTopicOrPartition)) => {}
+                Err((_, code)) => {
+                    return Err(KafkaClientError::client(
+                        operation(),
+                        rdkafka::error::KafkaError::AdminOp(code),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The partition ids of `topic`, or `None` when the broker does not know the topic.
+    pub fn partitions(&self, topic: &str) -> Result<Option<Vec<i32>>, KafkaClientError> {
+        let metadata = self
+            .inner
+            .inner()
+            .fetch_metadata(Some(topic), self.timeout)
+            .map_err(|error| {
+                KafkaClientError::client(format!("describing topic {topic}"), error)
+            })?;
+        Ok(metadata
+            .topics()
+            .iter()
+            .find(|t| t.name() == topic && t.error().is_none())
+            .map(|t| t.partitions().iter().map(|p| p.id()).collect()))
+    }
+
+    /// The configs of `topic` as the broker reports them.
+    pub fn topic_configs(&self, topic: &str) -> Result<IndexMap<String, String>, KafkaClientError> {
+        use rdkafka::admin::ResourceSpecifier;
+        let operation = || format!("describing the configs of topic {topic}");
+        let results = futures_executor::block_on(
+            self.inner
+                .describe_configs([&ResourceSpecifier::Topic(topic)], &self.options()),
+        )
+        .map_err(|error| KafkaClientError::client(operation(), error))?;
+        let resource = results
+            .into_iter()
+            .next()
+            .ok_or_else(|| {
+                KafkaClientError::client(
+                    operation(),
+                    rdkafka::error::KafkaError::AdminOpCreation("no result for the topic".into()),
+                )
+            })?
+            .map_err(|code| {
+                KafkaClientError::client(operation(), rdkafka::error::KafkaError::AdminOp(code))
+            })?;
+        Ok(resource
+            .entries
+            .into_iter()
+            .filter_map(|entry| Some((entry.name, entry.value?)))
+            .collect())
+    }
+}

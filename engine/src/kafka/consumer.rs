@@ -1,0 +1,353 @@
+//! [`KafkaConsumer`]: rdkafka's `BaseConsumer` moving [`KafkaMessage`]s, with rebalances
+//! reported on a channel.
+
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, Sender};
+use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance};
+use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
+use rdkafka::{ClientContext, TopicPartitionList as Tpl};
+
+use super::{KafkaClientConfig, KafkaClientError, KafkaMessage};
+use crate::connector::{PartitionOffsets, TopicPartition};
+
+/// The `group.id` of consumers configured without one; they never join it nor commit to it.
+pub const ASSIGN_ONLY_GROUP: &str = "sluice-assign-only";
+
+/// A change of a subscribed consumer's partitions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RebalanceEvent {
+    /// These partitions were assigned.
+    Assigned(Vec<TopicPartition>),
+    /// These partitions were taken away.
+    Revoked(Vec<TopicPartition>),
+}
+
+struct RebalanceContext {
+    events: Sender<RebalanceEvent>,
+}
+
+impl ClientContext for RebalanceContext {}
+
+impl ConsumerContext for RebalanceContext {
+    fn pre_rebalance(&self, _consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+        if let Rebalance::Revoke(partitions) = rebalance {
+            // The receiver lives in the same `KafkaConsumer`; it is gone only while dropping.
+            let _ = self
+                .events
+                .send(RebalanceEvent::Revoked(partition_list(partitions)));
+        }
+    }
+
+    fn post_rebalance(&self, _consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+        if let Rebalance::Assign(partitions) = rebalance {
+            let _ = self
+                .events
+                .send(RebalanceEvent::Assigned(partition_list(partitions)));
+        }
+    }
+}
+
+fn partition_list(list: &TopicPartitionList) -> Vec<TopicPartition> {
+    list.elements()
+        .iter()
+        .map(|element| TopicPartition::new(element.topic(), element.partition()))
+        .collect()
+}
+
+fn tpl(partitions: &[TopicPartition]) -> Tpl {
+    let mut list = Tpl::with_capacity(partitions.len());
+    for partition in partitions {
+        list.add_partition(&partition.topic, partition.partition);
+    }
+    list
+}
+
+/// A consumer of [`KafkaMessage`]s: subscribed through its group, or assigned partitions.
+pub struct KafkaConsumer {
+    inner: BaseConsumer<RebalanceContext>,
+    events: Receiver<RebalanceEvent>,
+}
+
+impl KafkaConsumer {
+    /// A consumer with `config`. librdkafka refuses `assign` without a `group.id`, so a config
+    /// without one (a consumer that only assigns partitions and never commits, like the
+    /// offsets-topic reader) gets [`ASSIGN_ONLY_GROUP`].
+    pub fn new(config: &KafkaClientConfig) -> Result<Self, KafkaClientError> {
+        let (sender, events) = crossbeam_channel::unbounded();
+        let mut rdkafka_config = config.to_rdkafka();
+        if config.get("group.id").is_none() {
+            rdkafka_config.set("group.id", ASSIGN_ONLY_GROUP);
+        }
+        let inner = rdkafka_config
+            .create_with_context(RebalanceContext { events: sender })
+            .map_err(|error| KafkaClientError::client("creating the consumer", error))?;
+        Ok(Self { inner, events })
+    }
+
+    /// Subscribes to `topics` through the consumer group (Connect's `topics`).
+    pub fn subscribe(&self, topics: &[&str]) -> Result<(), KafkaClientError> {
+        self.inner
+            .subscribe(topics)
+            .map_err(|error| KafkaClientError::client(format!("subscribing to {topics:?}"), error))
+    }
+
+    /// Subscribes to every topic matching `regex` (Connect's `topics.regex`).
+    pub fn subscribe_pattern(&self, regex: &str) -> Result<(), KafkaClientError> {
+        // librdkafka reads a subscription starting with `^` as a regex.
+        let pattern = if regex.starts_with('^') {
+            regex.to_owned()
+        } else {
+            format!("^{regex}")
+        };
+        self.inner.subscribe(&[&pattern]).map_err(|error| {
+            KafkaClientError::client(format!("subscribing to pattern {regex}"), error)
+        })
+    }
+
+    /// Assigns `partitions` directly, outside any group, each from its offset or, when `None`,
+    /// from the beginning.
+    pub fn assign(
+        &self,
+        partitions: &[(TopicPartition, Option<i64>)],
+    ) -> Result<(), KafkaClientError> {
+        let mut list = Tpl::with_capacity(partitions.len());
+        for (partition, offset) in partitions {
+            let offset = offset.map_or(Offset::Beginning, Offset::Offset);
+            list.add_partition_offset(&partition.topic, partition.partition, offset)
+                .map_err(|error| KafkaClientError::client("assigning partitions", error))?;
+        }
+        self.inner
+            .assign(&list)
+            .map_err(|error| KafkaClientError::client("assigning partitions", error))
+    }
+
+    /// The next message, waiting up to `timeout`; `Ok(None)` when none came.
+    pub fn poll(&self, timeout: Duration) -> Result<Option<KafkaMessage>, KafkaClientError> {
+        match self.inner.poll(timeout) {
+            None => Ok(None),
+            Some(Ok(message)) => Ok(Some(KafkaMessage::from_borrowed(&message))),
+            Some(Err(error)) => Err(KafkaClientError::client("consuming", error)),
+        }
+    }
+
+    /// Up to `max` messages: waits up to `timeout` for the first, then takes what is already
+    /// fetched without waiting.
+    pub fn poll_batch(
+        &self,
+        max: usize,
+        timeout: Duration,
+    ) -> Result<Vec<KafkaMessage>, KafkaClientError> {
+        let mut batch = Vec::new();
+        let Some(first) = self.poll(timeout)? else {
+            return Ok(batch);
+        };
+        batch.push(first);
+        while batch.len() < max {
+            match self.poll(Duration::ZERO)? {
+                Some(message) => batch.push(message),
+                None => break,
+            }
+        }
+        Ok(batch)
+    }
+
+    /// Rebalance events, in order; they arrive while [`KafkaConsumer::poll`] runs.
+    pub fn rebalance_events(&self) -> &Receiver<RebalanceEvent> {
+        &self.events
+    }
+
+    /// Commits `offsets` (the next offsets to consume) synchronously.
+    pub fn commit(&self, offsets: &PartitionOffsets) -> Result<(), KafkaClientError> {
+        if offsets.is_empty() {
+            return Ok(());
+        }
+        let mut list = Tpl::with_capacity(offsets.len());
+        for (partition, offset) in offsets {
+            list.add_partition_offset(
+                &partition.topic,
+                partition.partition,
+                Offset::Offset(*offset),
+            )
+            .map_err(|error| KafkaClientError::client("committing offsets", error))?;
+        }
+        self.inner
+            .commit(&list, CommitMode::Sync)
+            .map_err(|error| KafkaClientError::client("committing offsets", error))
+    }
+
+    /// The group's committed offsets of `partitions`; partitions without one are left out.
+    pub fn committed(
+        &self,
+        partitions: &[TopicPartition],
+        timeout: Duration,
+    ) -> Result<PartitionOffsets, KafkaClientError> {
+        let list = self
+            .inner
+            .committed_offsets(tpl(partitions), timeout)
+            .map_err(|error| KafkaClientError::client("reading committed offsets", error))?;
+        Ok(list
+            .elements()
+            .iter()
+            .filter_map(|element| match element.offset() {
+                Offset::Offset(offset) => Some((
+                    TopicPartition::new(element.topic(), element.partition()),
+                    offset,
+                )),
+                _ => None,
+            })
+            .collect())
+    }
+
+    /// Stops fetching from `partitions`.
+    pub fn pause(&self, partitions: &[TopicPartition]) -> Result<(), KafkaClientError> {
+        self.inner
+            .pause(&tpl(partitions))
+            .map_err(|error| KafkaClientError::client("pausing partitions", error))
+    }
+
+    /// Resumes fetching from `partitions`.
+    pub fn resume(&self, partitions: &[TopicPartition]) -> Result<(), KafkaClientError> {
+        self.inner
+            .resume(&tpl(partitions))
+            .map_err(|error| KafkaClientError::client("resuming partitions", error))
+    }
+
+    /// Moves the fetch position of an assigned partition to `offset`.
+    pub fn seek(
+        &self,
+        partition: &TopicPartition,
+        offset: i64,
+        timeout: Duration,
+    ) -> Result<(), KafkaClientError> {
+        self.inner
+            .seek(
+                &partition.topic,
+                partition.partition,
+                Offset::Offset(offset),
+                timeout,
+            )
+            .map_err(|error| {
+                KafkaClientError::client(
+                    format!(
+                        "seeking {}-{} to {offset}",
+                        partition.topic, partition.partition
+                    ),
+                    error,
+                )
+            })
+    }
+
+    /// The partitions currently assigned.
+    pub fn assignment(&self) -> Result<Vec<TopicPartition>, KafkaClientError> {
+        self.inner
+            .assignment()
+            .map(|list| partition_list(&list))
+            .map_err(|error| KafkaClientError::client("reading the assignment", error))
+    }
+
+    /// The low and high watermarks of a partition (the high one is the next offset written).
+    pub fn watermarks(
+        &self,
+        partition: &TopicPartition,
+        timeout: Duration,
+    ) -> Result<(i64, i64), KafkaClientError> {
+        self.inner
+            .fetch_watermarks(&partition.topic, partition.partition, timeout)
+            .map_err(|error| {
+                KafkaClientError::client(
+                    format!(
+                        "reading the watermarks of {}-{}",
+                        partition.topic, partition.partition
+                    ),
+                    error,
+                )
+            })
+    }
+
+    /// The first (`Offset::Beginning`) or next-to-write (`Offset::End`) offset of each of
+    /// `partitions`, in one ListOffsets round trip per broker (a watermark query per partition
+    /// is one round trip each).
+    fn list_offsets(
+        &self,
+        partitions: &[TopicPartition],
+        at: Offset,
+        timeout: Duration,
+    ) -> Result<PartitionOffsets, KafkaClientError> {
+        let operation = "listing partition offsets";
+        let mut list = Tpl::with_capacity(partitions.len());
+        for partition in partitions {
+            list.add_partition_offset(&partition.topic, partition.partition, at)
+                .map_err(|error| KafkaClientError::client(operation, error))?;
+        }
+        let found = self
+            .inner
+            .offsets_for_times(list, timeout)
+            .map_err(|error| KafkaClientError::client(operation, error))?;
+        found
+            .elements()
+            .iter()
+            .map(|element| {
+                let partition = TopicPartition::new(element.topic(), element.partition());
+                match (element.error(), element.offset()) {
+                    (Ok(()), Offset::Offset(offset)) => Ok((partition, offset)),
+                    (Err(error), _) => Err(KafkaClientError::client(operation, error)),
+                    // The broker answered without an offset for the partition.
+                    (Ok(()), _) => Err(KafkaClientError::client(
+                        operation,
+                        rdkafka::error::KafkaError::OffsetFetch(
+                            rdkafka::types::RDKafkaErrorCode::InvalidArgument,
+                        ),
+                    )),
+                }
+            })
+            .collect()
+    }
+
+    /// The end offsets (high watermarks) of `partitions`.
+    pub fn end_offsets(
+        &self,
+        partitions: &[TopicPartition],
+        timeout: Duration,
+    ) -> Result<PartitionOffsets, KafkaClientError> {
+        self.list_offsets(partitions, Offset::End, timeout)
+    }
+
+    /// The beginning offsets (low watermarks) of `partitions`.
+    pub fn beginning_offsets(
+        &self,
+        partitions: &[TopicPartition],
+        timeout: Duration,
+    ) -> Result<PartitionOffsets, KafkaClientError> {
+        self.list_offsets(partitions, Offset::Beginning, timeout)
+    }
+
+    /// The partitions of `topic`, waiting up to `timeout` for the topic to be known.
+    pub fn partitions_of(
+        &self,
+        topic: &str,
+        timeout: Duration,
+    ) -> Result<Vec<i32>, KafkaClientError> {
+        let deadline = Instant::now() + timeout;
+        let operation = || format!("reading the partitions of topic {topic}");
+        loop {
+            let metadata = self
+                .inner
+                .fetch_metadata(Some(topic), timeout)
+                .map_err(|error| KafkaClientError::client(operation(), error))?;
+            let partitions: Vec<i32> = metadata
+                .topics()
+                .iter()
+                .filter(|t| t.name() == topic && t.error().is_none())
+                .flat_map(|t| t.partitions().iter().map(|p| p.id()))
+                .collect();
+            if !partitions.is_empty() {
+                return Ok(partitions);
+            }
+            if Instant::now() >= deadline {
+                return Err(KafkaClientError::timeout(operation(), timeout));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}

@@ -1,0 +1,540 @@
+//! [`SourcePipeline`]: a source task's two threads (Kafka Connect's `WorkerSourceTask`).
+//!
+//! - The **poll thread** owns the task: `poll` → transforms → key/value/header converters, then
+//!   hands the batch to the send thread over a bounded channel (a full channel blocks polling:
+//!   back-pressure). Between polls it calls `commit_record` for each acknowledged record and
+//!   `commit` after each successful offset commit.
+//! - The **send thread** owns the producer: creates topics per `topic.creation.*` before the
+//!   first send to each, produces, collects acknowledgements, and every
+//!   `offset.flush.interval.ms` (and at stop) writes the offsets of acknowledged records — only
+//!   those before which every record of the same source partition was acknowledged or dropped.
+//!
+//! Failures in transforms and converters go through `errors.*` (retry, tolerance) and, when a
+//! dead letter queue is configured, to it; a failure not tolerated fails the task.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, RecvTimeoutError, SendTimeoutError, Sender};
+
+use super::submitted::SubmittedRecords;
+use super::{DeadLetterQueue, PipelineError};
+use crate::connector::{ConnectError, SourceTask, SourceTaskContext, WrittenRecord};
+use crate::converters::{Converter, HeaderConverter};
+use crate::errors::{ErrorContext, Failure, RetryWithTolerance, Stage, StageError, Tolerance};
+use crate::kafka::{KafkaAdmin, KafkaHeader, KafkaMessage, KafkaProducer, TopicCreation};
+use crate::offsets::{OffsetBackingStore, offset_key_bytes, offset_value_bytes};
+use crate::record::{Origin, Record, RecordBatch};
+use crate::transforms::{Outcome, TransformChain};
+
+/// What a source pipeline runs with, besides its task and clients.
+pub struct SourcePipelineConfig {
+    /// The connector name (offset keys, DLQ headers).
+    pub connector: String,
+    /// The task number.
+    pub task_id: u32,
+    /// `key.converter`.
+    pub key_converter: Arc<dyn Converter>,
+    /// `value.converter`.
+    pub value_converter: Arc<dyn Converter>,
+    /// `header.converter`.
+    pub header_converter: Arc<dyn HeaderConverter>,
+    /// `transforms`.
+    pub transforms: TransformChain,
+    /// `errors.*`.
+    pub errors: RetryWithTolerance,
+    /// `offset.flush.interval.ms`.
+    pub offset_flush_interval: Duration,
+    /// `offset.flush.timeout.ms`: how long the final flush waits for acknowledgements.
+    pub offset_flush_timeout: Duration,
+    /// Batches that may wait between the poll and send threads.
+    pub channel_capacity: usize,
+}
+
+/// The Kafka clients of a source task.
+pub struct SourceClients {
+    /// The task's producer.
+    pub producer: KafkaProducer,
+    /// The admin client, for topic creation.
+    pub admin: Option<KafkaAdmin>,
+    /// `topic.creation.*`, when enabled.
+    pub topic_creation: Option<TopicCreation>,
+    /// The dead letter queue, when `errors.deadletterqueue.topic.name` is set; written from the
+    /// poll thread, where transform and converter failures happen.
+    pub dlq: Option<DeadLetterQueue>,
+}
+
+/// A record on its way to Kafka, with the record as the task returned it.
+enum Item {
+    Send {
+        original: Record,
+        message: KafkaMessage,
+    },
+    /// Filtered out by a transform, or skipped by error tolerance.
+    Skip { original: Record },
+}
+
+/// From the send thread back to the task.
+enum Ack {
+    Record {
+        original: Box<Record>,
+        written: Option<WrittenRecord>,
+    },
+    Committed,
+}
+
+/// A running source task.
+pub struct SourcePipeline {
+    stop: Arc<AtomicBool>,
+    poll: JoinHandle<Result<(), PipelineError>>,
+    send: JoinHandle<Result<(), PipelineError>>,
+}
+
+impl SourcePipeline {
+    /// Starts `task` and its threads.
+    pub fn start(
+        task: Box<dyn SourceTask>,
+        context: SourceTaskContext,
+        config: SourcePipelineConfig,
+        mut clients: SourceClients,
+        offsets: Arc<dyn OffsetBackingStore>,
+    ) -> std::io::Result<Self> {
+        let stop = Arc::new(AtomicBool::new(false));
+        let (batch_tx, batch_rx) = crossbeam_channel::bounded(config.channel_capacity.max(1));
+        let (ack_tx, ack_rx) = crossbeam_channel::unbounded();
+        let name = format!("{}-{}", config.connector, config.task_id);
+        let tolerance = config.errors.config().tolerance;
+        let dlq = clients.dlq.take();
+        let sender = SendLoop {
+            connector: config.connector.clone(),
+            tolerance,
+            flush_interval: config.offset_flush_interval,
+            flush_timeout: config.offset_flush_timeout,
+            clients,
+            offsets,
+            acks: ack_tx,
+            submitted: SubmittedRecords::default(),
+            in_flight: HashMap::new(),
+            next_token: 0,
+        };
+        let send = std::thread::Builder::new()
+            .name(format!("{name}-source-send"))
+            .spawn(move || sender.run(batch_rx))?;
+        let poller = Poller {
+            task,
+            dlq,
+            stages: Stages::from(config),
+            stop: Arc::clone(&stop),
+        };
+        let poll = std::thread::Builder::new()
+            .name(format!("{name}-source-poll"))
+            .spawn(move || poller.run(context, batch_tx, ack_rx))?;
+        Ok(Self { stop, poll, send })
+    }
+
+    /// True when a thread has ended (the task failed, or was stopped).
+    pub fn is_finished(&self) -> bool {
+        self.poll.is_finished() || self.send.is_finished()
+    }
+
+    /// Stops polling, waits for in-flight records, commits their offsets and stops the task.
+    /// Returns the failure that ended the task, if any.
+    pub fn stop(self) -> Result<(), PipelineError> {
+        self.stop.store(true, Ordering::SeqCst);
+        let poll = self
+            .poll
+            .join()
+            .unwrap_or(Err(PipelineError::Panicked("source poll")));
+        let send = self
+            .send
+            .join()
+            .unwrap_or(Err(PipelineError::Panicked("source send")));
+        poll.and(send)
+    }
+}
+
+/// The per-record stages of the poll thread.
+struct Stages {
+    connector: String,
+    task_id: u32,
+    key_converter: Arc<dyn Converter>,
+    value_converter: Arc<dyn Converter>,
+    header_converter: Arc<dyn HeaderConverter>,
+    transforms: TransformChain,
+    errors: RetryWithTolerance,
+}
+
+impl From<SourcePipelineConfig> for Stages {
+    fn from(config: SourcePipelineConfig) -> Self {
+        Self {
+            connector: config.connector,
+            task_id: config.task_id,
+            key_converter: config.key_converter,
+            value_converter: config.value_converter,
+            header_converter: config.header_converter,
+            transforms: config.transforms,
+            errors: config.errors,
+        }
+    }
+}
+
+/// A record failed in `stage` with `message`, raised by `class_name`.
+struct StageFailure {
+    stage: Stage,
+    class_name: String,
+    message: String,
+}
+
+impl Stages {
+    fn process(
+        &self,
+        batch: RecordBatch,
+        dlq: Option<&DeadLetterQueue>,
+    ) -> Result<Vec<Item>, PipelineError> {
+        let mut items = Vec::with_capacity(batch.len());
+        for record in batch.records {
+            let original = record.clone();
+            match self.record(record) {
+                Ok(Some(message)) => items.push(Item::Send { original, message }),
+                Ok(None) => items.push(Item::Skip { original }),
+                Err(Failure::Tolerated { error, .. }) => {
+                    self.report(dlq, &original, &error)?;
+                    items.push(Item::Skip { original });
+                }
+                Err(Failure::Fatal { stage, error }) => {
+                    return Err(PipelineError::ToleranceExceeded {
+                        stage,
+                        message: error.message,
+                    });
+                }
+            }
+        }
+        Ok(items)
+    }
+
+    /// Transforms and converts one record; `Ok(None)` when a transform dropped it.
+    fn record(&self, mut record: Record) -> Result<Option<KafkaMessage>, Failure<StageFailure>> {
+        let outcome = self.errors.execute(Stage::Transformation, || {
+            self.transforms.apply(&mut record).map_err(|error| {
+                StageError::Fatal(StageFailure {
+                    stage: Stage::Transformation,
+                    class_name: error.alias.clone(),
+                    message: error.to_string(),
+                })
+            })
+        })?;
+        if outcome == Outcome::Drop {
+            return Ok(None);
+        }
+        let topic = record.topic.as_str();
+        let convert = |stage, converter: &Arc<dyn Converter>, schema, value| {
+            self.errors.execute(stage, || {
+                converter.to_bytes(topic, schema, value).map_err(|error| {
+                    StageError::Fatal(StageFailure {
+                        stage,
+                        class_name: stage.name().to_owned(),
+                        message: error.to_string(),
+                    })
+                })
+            })
+        };
+        let key = convert(
+            Stage::KeyConverter,
+            &self.key_converter,
+            record.key_schema.as_ref(),
+            &record.key,
+        )?;
+        let value = convert(
+            Stage::ValueConverter,
+            &self.value_converter,
+            record.value_schema.as_ref(),
+            &record.value,
+        )?;
+        let mut headers = Vec::with_capacity(record.headers.len());
+        for header in record.headers.iter() {
+            let bytes = self.errors.execute(Stage::HeaderConverter, || {
+                self.header_converter
+                    .header_to_bytes(topic, &header.key, header.schema.as_ref(), &header.value)
+                    .map_err(|error| {
+                        StageError::Fatal(StageFailure {
+                            stage: Stage::HeaderConverter,
+                            class_name: Stage::HeaderConverter.name().to_owned(),
+                            message: error.to_string(),
+                        })
+                    })
+            })?;
+            headers.push(KafkaHeader {
+                key: header.key.clone(),
+                value: bytes,
+            });
+        }
+        Ok(Some(KafkaMessage {
+            topic: record.topic.clone(),
+            partition: record.partition,
+            offset: None,
+            timestamp: record.timestamp,
+            timestamp_type: crate::record::TimestampType::NoTimestampType,
+            key,
+            value,
+            headers,
+        }))
+    }
+
+    /// Writes a tolerated failure to the DLQ: the record as far as it converts, with context.
+    fn report(
+        &self,
+        dlq: Option<&DeadLetterQueue>,
+        original: &Record,
+        failure: &StageFailure,
+    ) -> Result<(), PipelineError> {
+        let Some(dlq) = dlq else {
+            return Ok(());
+        };
+        let topic = original.topic.as_str();
+        let key = self
+            .key_converter
+            .to_bytes(topic, original.key_schema.as_ref(), &original.key)
+            .ok()
+            .flatten();
+        let value = self
+            .value_converter
+            .to_bytes(topic, original.value_schema.as_ref(), &original.value)
+            .ok()
+            .flatten();
+        let context = ErrorContext {
+            topic,
+            partition: original.partition,
+            offset: None,
+            connector: &self.connector,
+            task_id: self.task_id,
+            stage: failure.stage,
+            class_name: &failure.class_name,
+            exception_class: "org.apache.kafka.connect.errors.DataException",
+            message: &failure.message,
+            trace: &failure.message,
+        };
+        dlq.report(KafkaMessage::new(topic, key, value), &context)
+    }
+}
+
+struct Poller {
+    task: Box<dyn SourceTask>,
+    dlq: Option<DeadLetterQueue>,
+    stages: Stages,
+    stop: Arc<AtomicBool>,
+}
+
+impl Poller {
+    fn run(
+        mut self,
+        context: SourceTaskContext,
+        batches: Sender<Vec<Item>>,
+        acks: Receiver<Ack>,
+    ) -> Result<(), PipelineError> {
+        let result = self.poll_loop(context, &batches, &acks);
+        // No more batches: the send thread flushes, commits and ends, closing `acks`.
+        drop(batches);
+        while let Ok(ack) = acks.recv() {
+            self.handle(ack);
+        }
+        self.task.stop();
+        result
+    }
+
+    fn poll_loop(
+        &mut self,
+        context: SourceTaskContext,
+        batches: &Sender<Vec<Item>>,
+        acks: &Receiver<Ack>,
+    ) -> Result<(), PipelineError> {
+        self.task.start(context)?;
+        while !self.stop.load(Ordering::SeqCst) {
+            self.serve(acks);
+            let batch = match self.task.poll() {
+                Ok(Some(batch)) if !batch.is_empty() => batch,
+                Ok(_) => {
+                    if let Ok(ack) = acks.recv_timeout(Duration::from_millis(10)) {
+                        self.handle(ack);
+                    }
+                    continue;
+                }
+                // Kafka logs a retriable poll failure and polls again.
+                Err(ConnectError::Retriable(_)) => continue,
+                Err(error) => return Err(error.into()),
+            };
+            let mut items = self.stages.process(batch, self.dlq.as_ref())?;
+            loop {
+                match batches.send_timeout(items, Duration::from_millis(50)) {
+                    Ok(()) => break,
+                    Err(SendTimeoutError::Timeout(back)) => {
+                        items = back;
+                        self.serve(acks);
+                        // Unsent records were never acknowledged, so their offsets are not
+                        // committed: they are polled again after a restart.
+                        if self.stop.load(Ordering::SeqCst) {
+                            return Ok(());
+                        }
+                    }
+                    // The send thread ended (it failed); its result says why.
+                    Err(SendTimeoutError::Disconnected(_)) => return Ok(()),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn serve(&mut self, acks: &Receiver<Ack>) {
+        while let Ok(ack) = acks.try_recv() {
+            self.handle(ack);
+        }
+    }
+
+    /// Kafka logs and ignores failures of `commitRecord` and `commit`.
+    fn handle(&mut self, ack: Ack) {
+        let _ = match ack {
+            Ack::Record { original, written } => self.task.commit_record(&original, written),
+            Ack::Committed => self.task.commit(),
+        };
+    }
+}
+
+struct SendLoop {
+    connector: String,
+    tolerance: Tolerance,
+    flush_interval: Duration,
+    flush_timeout: Duration,
+    clients: SourceClients,
+    offsets: Arc<dyn OffsetBackingStore>,
+    acks: crossbeam_channel::Sender<Ack>,
+    submitted: SubmittedRecords,
+    in_flight: HashMap<usize, Record>,
+    next_token: usize,
+}
+
+impl SendLoop {
+    fn run(mut self, batches: Receiver<Vec<Item>>) -> Result<(), PipelineError> {
+        let result = self.send_loop(&batches);
+        drop(batches);
+        // Whatever happened, wait for what is in flight and commit what was acknowledged.
+        let _ = self.clients.producer.flush(self.flush_timeout);
+        let drained = self.drain_deliveries();
+        self.commit_offsets();
+        result.and(drained)
+    }
+
+    fn send_loop(&mut self, batches: &Receiver<Vec<Item>>) -> Result<(), PipelineError> {
+        let mut next_commit = Instant::now() + self.flush_interval;
+        loop {
+            match batches.recv_timeout(Duration::from_millis(20)) {
+                Ok(items) => {
+                    for item in items {
+                        self.send(item)?;
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => return Ok(()),
+            }
+            self.clients.producer.poll(Duration::ZERO);
+            self.drain_deliveries()?;
+            if Instant::now() >= next_commit {
+                self.commit_offsets();
+                next_commit = Instant::now() + self.flush_interval;
+            }
+        }
+    }
+
+    fn token(&mut self, original: &Record) -> usize {
+        let token = self.next_token;
+        self.next_token += 1;
+        if let Origin::Source { partition, offset } = &original.origin
+            && !offset.is_empty()
+        {
+            self.submitted.submit(token, partition, offset);
+        }
+        token
+    }
+
+    fn send(&mut self, item: Item) -> Result<(), PipelineError> {
+        match item {
+            Item::Skip { original } => {
+                let token = self.token(&original);
+                self.done(token, original, None);
+            }
+            Item::Send { original, message } => {
+                if let (Some(creation), Some(admin)) =
+                    (&mut self.clients.topic_creation, &self.clients.admin)
+                {
+                    creation.maybe_create(admin, message.topic.as_str())?;
+                }
+                let token = self.token(&original);
+                match self.clients.producer.send(&message, token) {
+                    Ok(()) => {
+                        self.in_flight.insert(token, original);
+                    }
+                    Err(_) if self.tolerance == Tolerance::All => self.done(token, original, None),
+                    Err(error) => return Err(error.into()),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn done(&mut self, token: usize, original: Record, written: Option<WrittenRecord>) {
+        self.submitted.complete(token);
+        // The poll thread outlives this one; it is gone only if it panicked.
+        let _ = self.acks.send(Ack::Record {
+            original: Box::new(original),
+            written,
+        });
+    }
+
+    fn drain_deliveries(&mut self) -> Result<(), PipelineError> {
+        while let Ok(delivery) = self.clients.producer.deliveries().try_recv() {
+            let Some(original) = self.in_flight.remove(&delivery.token) else {
+                continue;
+            };
+            match delivery.result {
+                Ok(written) => self.done(delivery.token, original, Some(written)),
+                // With `errors.tolerance=all` Kafka skips records the producer failed to send.
+                Err(_) if self.tolerance == Tolerance::All => {
+                    self.done(delivery.token, original, None)
+                }
+                Err(error) => {
+                    return Err(crate::kafka::KafkaClientError::client(
+                        format!("producing to topic {}", original.topic),
+                        error,
+                    )
+                    .into());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the committable offsets; on failure they are kept for the next try, as in Kafka.
+    fn commit_offsets(&mut self) {
+        let offsets = self.submitted.take_committable();
+        let entries: Result<Vec<_>, _> = offsets
+            .iter()
+            .map(|(partition, offset)| {
+                Ok::<_, crate::offsets::OffsetJsonError>((
+                    offset_key_bytes(&self.connector, partition)?,
+                    Some(offset_value_bytes(offset)?),
+                ))
+            })
+            .collect();
+        let committed = match entries {
+            Ok(entries) if entries.is_empty() => true,
+            Ok(entries) => self.offsets.set(&entries).is_ok(),
+            Err(_) => false,
+        };
+        if committed {
+            let _ = self.acks.send(Ack::Committed);
+        } else {
+            self.submitted.restore(offsets);
+        }
+    }
+}

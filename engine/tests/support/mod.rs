@@ -1,0 +1,59 @@
+//! Shared helpers of the integration tests that need the test broker
+//! (`scripts/test-broker.sh`, address in `SLUICE_TEST_BOOTSTRAP`).
+
+#![allow(dead_code)]
+
+use std::net::{TcpStream, ToSocketAddrs};
+use std::time::Duration;
+
+use sluice_engine::config::RawConfig;
+use sluice_engine::kafka::KafkaClientConfig;
+
+/// The test broker's address. Fails the test, saying how to start the broker, when nothing
+/// answers there: a test that needs the broker never skips silently.
+pub fn bootstrap() -> String {
+    let address =
+        std::env::var("SLUICE_TEST_BOOTSTRAP").unwrap_or_else(|_| "127.0.0.1:19092".to_owned());
+    let first = address
+        .split(',')
+        .next()
+        .unwrap_or(&address)
+        .trim()
+        .to_owned();
+    let reachable = first
+        .to_socket_addrs()
+        .ok()
+        .and_then(|mut addrs| addrs.next())
+        .is_some_and(|addr| TcpStream::connect_timeout(&addr, Duration::from_secs(2)).is_ok());
+    assert!(
+        reachable,
+        "the Kafka test broker is not reachable at {address} (SLUICE_TEST_BOOTSTRAP): \
+         run scripts/test-broker.sh first"
+    );
+    address
+}
+
+/// A topic (or group) name no other test run uses.
+pub fn unique(prefix: &str) -> String {
+    format!("{prefix}-{:016x}", fastrand::u64(..))
+}
+
+/// A raw config from pairs.
+pub fn raw(pairs: &[(&str, &str)]) -> RawConfig {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+/// A client config that only connects to the test broker.
+pub fn client_config() -> KafkaClientConfig {
+    let mut config = KafkaClientConfig::new();
+    config.set("bootstrap.servers", bootstrap());
+    config
+}
+
+/// A worker config pointing at the test broker.
+pub fn worker_config() -> RawConfig {
+    raw(&[("bootstrap.servers", &bootstrap())])
+}
