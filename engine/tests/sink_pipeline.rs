@@ -85,9 +85,9 @@ fn sink_pipeline_puts_redelivers_after_retriable_failure_and_commits_what_was_pu
     let config = SinkPipelineConfig {
         connector: connector_name.clone(),
         task_id: 0,
-        key_converter: Arc::new(StringConverter::default()),
-        value_converter: Arc::new(StringConverter::default()),
-        header_converter: Arc::new(StringConverter::default()),
+        key_converter: Box::new(StringConverter::default()),
+        value_converter: Box::new(StringConverter::default()),
+        header_converter: Box::new(StringConverter::default()),
         transforms: TransformChain::default(),
         errors: RetryWithTolerance::new(ErrorHandlingConfig::default()),
         offset_flush_interval: Duration::from_millis(200),

@@ -151,9 +151,9 @@ fn source_pipeline_produces_commits_acked_offsets_and_routes_failures_to_the_dlq
     let config = SourcePipelineConfig {
         connector: "lines".to_owned(),
         task_id: 0,
-        key_converter: Arc::new(StringConverter::default()),
-        value_converter: Arc::new(StringConverter::default()),
-        header_converter: Arc::new(StringConverter::default()),
+        key_converter: Box::new(StringConverter::default()),
+        value_converter: Box::new(StringConverter::default()),
+        header_converter: Box::new(StringConverter::default()),
         transforms,
         errors: RetryWithTolerance::new(ErrorHandlingConfig {
             tolerance: Tolerance::All,

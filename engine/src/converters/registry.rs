@@ -3,7 +3,7 @@
 
 use super::{
     AvroConverter, ByteArrayConverter, Converter, ConverterType, HeaderConverter, JsonConverter,
-    NumberConverter, NumberKind, SimpleHeaderConverter, StringConverter,
+    NumberConverter, NumberKind, ProtobufConverter, SimpleHeaderConverter, StringConverter,
 };
 use crate::config::{ConfigDef, ConfigError, RawConfig};
 
@@ -90,6 +90,12 @@ impl ConverterRegistry {
                 class_name: "io.confluent.connect.avro.AvroConverter",
                 config_def: AvroConverter::config_def,
                 converter: Some(|raw, ty| Ok(Box::new(AvroConverter::configure(raw, ty)?))),
+                header_converter: None,
+            },
+            ConverterPlugin {
+                class_name: "io.confluent.connect.protobuf.ProtobufConverter",
+                config_def: ProtobufConverter::config_def,
+                converter: Some(|raw, ty| Ok(Box::new(ProtobufConverter::configure(raw, ty)?))),
                 header_converter: None,
             },
             ConverterPlugin {

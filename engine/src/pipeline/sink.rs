@@ -36,11 +36,11 @@ pub struct SinkPipelineConfig {
     /// The task number.
     pub task_id: u32,
     /// `key.converter`.
-    pub key_converter: Arc<dyn Converter>,
+    pub key_converter: Box<dyn Converter>,
     /// `value.converter`.
-    pub value_converter: Arc<dyn Converter>,
+    pub value_converter: Box<dyn Converter>,
     /// `header.converter`.
-    pub header_converter: Arc<dyn HeaderConverter>,
+    pub header_converter: Box<dyn HeaderConverter>,
     /// `transforms`.
     pub transforms: TransformChain,
     /// `errors.*`.
@@ -325,7 +325,7 @@ impl Fetcher {
     }
 
     /// Converts and transforms one message; `None` when it was dropped or skipped.
-    fn record(&self, message: KafkaMessage) -> Result<Option<Record>, PipelineError> {
+    fn record(&mut self, message: KafkaMessage) -> Result<Option<Record>, PipelineError> {
         match self.convert_and_transform(&message) {
             Ok(record) => Ok(record),
             Err(Failure::Tolerated { stage, error }) => {
@@ -340,10 +340,10 @@ impl Fetcher {
     }
 
     fn convert_and_transform(
-        &self,
+        &mut self,
         message: &KafkaMessage,
     ) -> Result<Option<Record>, Failure<String>> {
-        let config = &self.config;
+        let config = &mut self.config;
         let topic = message.topic.as_str();
         let fatal = |error: &dyn std::fmt::Display| StageError::Fatal(error.to_string());
         let (key_schema, key) = config.errors.execute(Stage::KeyConverter, || {

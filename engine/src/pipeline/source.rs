@@ -37,11 +37,11 @@ pub struct SourcePipelineConfig {
     /// The task number.
     pub task_id: u32,
     /// `key.converter`.
-    pub key_converter: Arc<dyn Converter>,
+    pub key_converter: Box<dyn Converter>,
     /// `value.converter`.
-    pub value_converter: Arc<dyn Converter>,
+    pub value_converter: Box<dyn Converter>,
     /// `header.converter`.
-    pub header_converter: Arc<dyn HeaderConverter>,
+    pub header_converter: Box<dyn HeaderConverter>,
     /// `transforms`.
     pub transforms: TransformChain,
     /// `errors.*`.
@@ -160,9 +160,9 @@ impl SourcePipeline {
 struct Stages {
     connector: String,
     task_id: u32,
-    key_converter: Arc<dyn Converter>,
-    value_converter: Arc<dyn Converter>,
-    header_converter: Arc<dyn HeaderConverter>,
+    key_converter: Box<dyn Converter>,
+    value_converter: Box<dyn Converter>,
+    header_converter: Box<dyn HeaderConverter>,
     transforms: TransformChain,
     errors: RetryWithTolerance,
 }
@@ -190,7 +190,7 @@ struct StageFailure {
 
 impl Stages {
     fn process(
-        &self,
+        &mut self,
         batch: RecordBatch,
         dlq: Option<&DeadLetterQueue>,
     ) -> Result<Vec<Item>, PipelineError> {
@@ -216,7 +216,10 @@ impl Stages {
     }
 
     /// Transforms and converts one record; `Ok(None)` when a transform dropped it.
-    fn record(&self, mut record: Record) -> Result<Option<KafkaMessage>, Failure<StageFailure>> {
+    fn record(
+        &mut self,
+        mut record: Record,
+    ) -> Result<Option<KafkaMessage>, Failure<StageFailure>> {
         let outcome = self.errors.execute(Stage::Transformation, || {
             self.transforms.apply(&mut record).map_err(|error| {
                 StageError::Fatal(StageFailure {
@@ -230,33 +233,28 @@ impl Stages {
             return Ok(None);
         }
         let topic = record.topic.as_str();
-        let convert = |stage, converter: &Arc<dyn Converter>, schema, value| {
-            self.errors.execute(stage, || {
-                converter.to_bytes(topic, schema, value).map_err(|error| {
-                    StageError::Fatal(StageFailure {
-                        stage,
-                        class_name: stage.name().to_owned(),
-                        message: error.to_string(),
-                    })
-                })
-            })
-        };
+        let errors = &self.errors;
         let key = convert(
+            errors,
             Stage::KeyConverter,
-            &self.key_converter,
+            self.key_converter.as_mut(),
+            topic,
             record.key_schema.as_ref(),
             &record.key,
         )?;
         let value = convert(
+            errors,
             Stage::ValueConverter,
-            &self.value_converter,
+            self.value_converter.as_mut(),
+            topic,
             record.value_schema.as_ref(),
             &record.value,
         )?;
         let mut headers = Vec::with_capacity(record.headers.len());
         for header in record.headers.iter() {
-            let bytes = self.errors.execute(Stage::HeaderConverter, || {
-                self.header_converter
+            let header_converter = &mut self.header_converter;
+            let bytes = errors.execute(Stage::HeaderConverter, || {
+                header_converter
                     .header_to_bytes(topic, &header.key, header.schema.as_ref(), &header.value)
                     .map_err(|error| {
                         StageError::Fatal(StageFailure {
@@ -285,7 +283,7 @@ impl Stages {
 
     /// Writes a tolerated failure to the DLQ: the record as far as it converts, with context.
     fn report(
-        &self,
+        &mut self,
         dlq: Option<&DeadLetterQueue>,
         original: &Record,
         failure: &StageFailure,
@@ -318,6 +316,26 @@ impl Stages {
         };
         dlq.report(KafkaMessage::new(topic, key, value), &context)
     }
+}
+
+/// Runs one key or value converter under `errors.*`.
+fn convert(
+    errors: &RetryWithTolerance,
+    stage: Stage,
+    converter: &mut dyn Converter,
+    topic: &str,
+    schema: Option<&sluice_codecs::SchemaRef>,
+    value: &sluice_codecs::Value,
+) -> Result<Option<bytes::Bytes>, Failure<StageFailure>> {
+    errors.execute(stage, || {
+        converter.to_bytes(topic, schema, value).map_err(|error| {
+            StageError::Fatal(StageFailure {
+                stage,
+                class_name: stage.name().to_owned(),
+                message: error.to_string(),
+            })
+        })
+    })
 }
 
 struct Poller {
