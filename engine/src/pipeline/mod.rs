@@ -10,6 +10,7 @@ mod dlq;
 mod sink;
 mod source;
 mod submitted;
+mod threads;
 
 pub use dlq::DeadLetterQueue;
 pub use sink::{SinkClients, SinkPipeline, SinkPipelineConfig};

@@ -16,11 +16,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, SendTimeoutError, Sender};
 
+use super::threads::PipelineThreads;
 use super::{DeadLetterQueue, PipelineError};
 use crate::connector::{ConnectError, PartitionOffsets, SinkTask, SinkTaskContext, TopicPartition};
 use crate::converters::{Converter, HeaderConverter};
@@ -81,9 +81,7 @@ enum Control {
 
 /// A running sink task.
 pub struct SinkPipeline {
-    stop: Arc<AtomicBool>,
-    fetch: JoinHandle<Result<(), PipelineError>>,
-    task: JoinHandle<Result<(), PipelineError>>,
+    threads: PipelineThreads,
 }
 
 impl SinkPipeline {
@@ -124,27 +122,20 @@ impl SinkPipeline {
         let fetch = std::thread::Builder::new()
             .name(format!("{name}-sink-fetch"))
             .spawn(move || fetcher.run(event_tx, control_rx))?;
-        Ok(Self { stop, fetch, task })
+        Ok(Self {
+            threads: PipelineThreads::new(stop, ("sink task", task), ("sink fetch", fetch)),
+        })
     }
 
     /// True when a thread has ended (the task failed, or was stopped).
     pub fn is_finished(&self) -> bool {
-        self.fetch.is_finished() || self.task.is_finished()
+        self.threads.is_finished()
     }
 
     /// Stops fetching, commits what the task flushed and stops the task. Returns the failure
     /// that ended the task, if any.
     pub fn stop(self) -> Result<(), PipelineError> {
-        self.stop.store(true, Ordering::SeqCst);
-        let task = self
-            .task
-            .join()
-            .unwrap_or(Err(PipelineError::Panicked("sink task")));
-        let fetch = self
-            .fetch
-            .join()
-            .unwrap_or(Err(PipelineError::Panicked("sink fetch")));
-        task.and(fetch)
+        self.threads.stop()
     }
 }
 

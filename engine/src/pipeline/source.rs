@@ -15,12 +15,12 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, SendTimeoutError, Sender};
 
 use super::submitted::SubmittedRecords;
+use super::threads::PipelineThreads;
 use super::{DeadLetterQueue, PipelineError};
 use crate::connector::{ConnectError, SourceTask, SourceTaskContext, WrittenRecord};
 use crate::converters::{Converter, HeaderConverter};
@@ -88,9 +88,7 @@ enum Ack {
 
 /// A running source task.
 pub struct SourcePipeline {
-    stop: Arc<AtomicBool>,
-    poll: JoinHandle<Result<(), PipelineError>>,
-    send: JoinHandle<Result<(), PipelineError>>,
+    threads: PipelineThreads,
 }
 
 impl SourcePipeline {
@@ -132,27 +130,20 @@ impl SourcePipeline {
         let poll = std::thread::Builder::new()
             .name(format!("{name}-source-poll"))
             .spawn(move || poller.run(context, batch_tx, ack_rx))?;
-        Ok(Self { stop, poll, send })
+        Ok(Self {
+            threads: PipelineThreads::new(stop, ("source poll", poll), ("source send", send)),
+        })
     }
 
     /// True when a thread has ended (the task failed, or was stopped).
     pub fn is_finished(&self) -> bool {
-        self.poll.is_finished() || self.send.is_finished()
+        self.threads.is_finished()
     }
 
     /// Stops polling, waits for in-flight records, commits their offsets and stops the task.
     /// Returns the failure that ended the task, if any.
     pub fn stop(self) -> Result<(), PipelineError> {
-        self.stop.store(true, Ordering::SeqCst);
-        let poll = self
-            .poll
-            .join()
-            .unwrap_or(Err(PipelineError::Panicked("source poll")));
-        let send = self
-            .send
-            .join()
-            .unwrap_or(Err(PipelineError::Panicked("source send")));
-        poll.and(send)
+        self.threads.stop()
     }
 }
 
