@@ -76,13 +76,23 @@ pub struct SinkTaskContext {
 
 impl SinkTaskContext {
     /// A context for a task with `config`; `reporter` is set when a DLQ topic or error logging
-    /// is configured, as in Kafka.
+    /// is configured, as in Kafka. The sink pipeline installs its own reporter (or none) with
+    /// [`SinkTaskContext::with_errant_record_reporter`].
     pub fn new(config: RawConfig, reporter: Option<Arc<dyn ErrantRecordReporter>>) -> Self {
         Self {
             config,
             requests: Arc::default(),
             reporter,
         }
+    }
+
+    /// The same context with `reporter` as its errant record reporter.
+    pub fn with_errant_record_reporter(
+        mut self,
+        reporter: Option<Arc<dyn ErrantRecordReporter>>,
+    ) -> Self {
+        self.reporter = reporter;
+        self
     }
 
     fn requests(&self) -> std::sync::MutexGuard<'_, Requests> {

@@ -4,10 +4,12 @@
 
 mod config;
 mod dlq;
+mod log;
 mod retry;
 
 pub use config::{ErrorHandlingConfig, Tolerance};
 pub use dlq::{ErrorContext, dlq_context_headers};
+pub use log::{FailedRecord, log_failure};
 pub use retry::{Failure, RetryWithTolerance, StageError};
 
 /// The pipeline stage where a record failed; the names are the values of Kafka's

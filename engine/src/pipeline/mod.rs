@@ -7,6 +7,8 @@
 //!   the task flushed.
 
 mod dlq;
+mod errant;
+mod report;
 mod sink;
 mod source;
 mod submitted;

@@ -12,6 +12,11 @@
 //! Offset resets (`context.reset_offset`) are taken after each `put` and sent to the fetch
 //! thread; records of that partition fetched before the seek are dropped (each batch carries
 //! a per-partition seek epoch).
+//!
+//! Failed records (tolerated or reported by the task through its errant record reporter) are
+//! logged per `errors.log.*` and written, as consumed, to the DLQ. A report is written before
+//! it returns, so none is pending when offsets are committed; a report counts as a failure,
+//! and under `errors.tolerance=none` it fails the task.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -20,11 +25,15 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, SendTimeoutError, Sender};
 
+use super::errant::SinkErrantReporter;
+use super::report::FailureReporter;
 use super::threads::PipelineThreads;
 use super::{DeadLetterQueue, PipelineError};
-use crate::connector::{ConnectError, PartitionOffsets, SinkTask, SinkTaskContext, TopicPartition};
+use crate::connector::{
+    ConnectError, ErrantRecordReporter, PartitionOffsets, SinkTask, SinkTaskContext, TopicPartition,
+};
 use crate::converters::{Converter, HeaderConverter};
-use crate::errors::{ErrorContext, Failure, RetryWithTolerance, Stage, StageError};
+use crate::errors::{ErrorContext, FailedRecord, Failure, RetryWithTolerance, Stage, StageError};
 use crate::kafka::{KafkaConsumer, KafkaMessage, RebalanceEvent};
 use crate::record::{Origin, Record, RecordBatch};
 use crate::transforms::{Outcome, TransformChain};
@@ -71,6 +80,8 @@ enum Event {
         /// or failed records alike).
         consumed: PartitionOffsets,
         epochs: BTreeMap<TopicPartition, u64>,
+        /// The consumed records behind `records`, kept only for the errant record reporter.
+        originals: Vec<KafkaMessage>,
     },
 }
 
@@ -85,13 +96,30 @@ pub struct SinkPipeline {
 }
 
 impl SinkPipeline {
-    /// Starts `task` and its threads.
+    /// Starts `task` and its threads. The task's context gets the pipeline's errant record
+    /// reporter when a DLQ topic or `errors.log.enable` is set, and none otherwise, as in
+    /// Kafka.
     pub fn start(
         task: Box<dyn SinkTask>,
         context: SinkTaskContext,
         config: SinkPipelineConfig,
         clients: SinkClients,
     ) -> std::io::Result<Self> {
+        let errors = config.errors.config();
+        let reporter = Arc::new(FailureReporter::new(errors.clone(), clients.dlq));
+        let errant = reporter.is_enabled().then(|| {
+            Arc::new(SinkErrantReporter::new(
+                Arc::clone(&reporter),
+                config.connector.clone(),
+                config.task_id,
+                errors.tolerance,
+            ))
+        });
+        let context = context.with_errant_record_reporter(
+            errant
+                .clone()
+                .map(|errant| errant as Arc<dyn ErrantRecordReporter>),
+        );
         let stop = Arc::new(AtomicBool::new(false));
         let (event_tx, event_rx) = crossbeam_channel::bounded(config.channel_capacity.max(1));
         let (control_tx, control_rx) = crossbeam_channel::unbounded();
@@ -99,6 +127,7 @@ impl SinkPipeline {
         let runner = TaskRunner {
             task,
             context: context.clone(),
+            errant: errant.clone(),
             flush_interval: config.offset_flush_interval,
             current: PartitionOffsets::new(),
             consumed: PartitionOffsets::new(),
@@ -112,7 +141,8 @@ impl SinkPipeline {
             .spawn(move || runner.run(event_rx))?;
         let fetcher = Fetcher {
             consumer: clients.consumer,
-            dlq: clients.dlq,
+            reporter,
+            keep_originals: errant.is_some(),
             context,
             config,
             epochs: BTreeMap::new(),
@@ -141,7 +171,9 @@ impl SinkPipeline {
 
 struct Fetcher {
     consumer: KafkaConsumer,
-    dlq: Option<DeadLetterQueue>,
+    reporter: Arc<FailureReporter>,
+    /// True when the task has an errant record reporter, which needs the consumed records.
+    keep_originals: bool,
     context: SinkTaskContext,
     config: SinkPipelineConfig,
     epochs: BTreeMap<TopicPartition, u64>,
@@ -287,31 +319,40 @@ impl Fetcher {
 
     fn append(&mut self, event: &mut Event, message: KafkaMessage) -> Result<(), PipelineError> {
         let Event::Batch {
-            records, consumed, ..
+            records,
+            consumed,
+            originals,
+            ..
         } = event
         else {
             return Ok(());
         };
         note_consumed(consumed, &message);
+        let original = self.keep_originals.then(|| message.clone());
         if let Some(record) = self.record(message)? {
             records.records.push(record);
+            originals.extend(original);
         }
         Ok(())
     }
 
     fn batch(&mut self, messages: Vec<KafkaMessage>) -> Result<Event, PipelineError> {
         let mut records = Vec::with_capacity(messages.len());
+        let mut originals = Vec::new();
         let mut consumed = PartitionOffsets::new();
         for message in messages {
             note_consumed(&mut consumed, &message);
+            let original = self.keep_originals.then(|| message.clone());
             if let Some(record) = self.record(message)? {
                 records.push(record);
+                originals.extend(original);
             }
         }
         Ok(Event::Batch {
             records: RecordBatch::new(records),
             consumed,
             epochs: self.epochs.clone(),
+            originals,
         })
     }
 
@@ -323,10 +364,15 @@ impl Fetcher {
                 self.report(message, stage, &error)?;
                 Ok(None)
             }
-            Err(Failure::Fatal { stage, error }) => Err(PipelineError::ToleranceExceeded {
-                stage,
-                message: error,
-            }),
+            Err(Failure::Fatal { stage, error }) => {
+                let topic = message.topic.clone();
+                let context = self.error_context(&topic, &message, stage, &error);
+                self.reporter.log(&context, FailedRecord::Consumed);
+                Err(PipelineError::ToleranceExceeded {
+                    stage,
+                    message: error,
+                })
+            }
         }
     }
 
@@ -375,19 +421,28 @@ impl Fetcher {
         Ok((outcome == Outcome::Keep).then_some(record))
     }
 
-    /// Writes the original consumed record to the DLQ with the error context.
+    /// Logs a skipped record and writes the original consumed record to the DLQ.
     fn report(
         &self,
         message: KafkaMessage,
         stage: Stage,
         error: &str,
     ) -> Result<(), PipelineError> {
-        let Some(dlq) = &self.dlq else {
-            return Ok(());
-        };
         let topic = message.topic.clone();
-        let context = ErrorContext {
-            topic: topic.as_str(),
+        let context = self.error_context(&topic, &message, stage, error);
+        self.reporter
+            .report(&context, FailedRecord::Consumed, || message.clone())
+    }
+
+    fn error_context<'a>(
+        &'a self,
+        topic: &'a str,
+        message: &KafkaMessage,
+        stage: Stage,
+        error: &'a str,
+    ) -> ErrorContext<'a> {
+        ErrorContext {
+            topic,
             partition: message.partition,
             offset: message.offset,
             connector: &self.config.connector,
@@ -397,8 +452,7 @@ impl Fetcher {
             exception_class: "org.apache.kafka.connect.errors.DataException",
             message: error,
             trace: error,
-        };
-        dlq.report(message, &context)
+        }
     }
 }
 
@@ -414,6 +468,7 @@ fn note_consumed(consumed: &mut PartitionOffsets, message: &KafkaMessage) {
 struct TaskRunner {
     task: Box<dyn SinkTask>,
     context: SinkTaskContext,
+    errant: Option<Arc<SinkErrantReporter>>,
     flush_interval: Duration,
     /// Next offset per partition of what was put.
     current: PartitionOffsets,
@@ -460,7 +515,13 @@ impl TaskRunner {
                     records,
                     consumed,
                     epochs,
-                }) => self.put(records, consumed, epochs)?,
+                    originals,
+                }) => {
+                    if let Some(errant) = &self.errant {
+                        errant.set_batch(originals);
+                    }
+                    self.put(records, consumed, epochs)?;
+                }
                 Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => return Ok(()),
             }
@@ -490,7 +551,15 @@ impl TaskRunner {
             .collect();
         // `put` takes the batch; a copy is kept for redelivery after a retriable failure.
         loop {
-            match self.task.put(batch.clone()) {
+            let outcome = self.task.put(batch.clone());
+            // A report the tolerance does not allow fails the task, whatever `put` returned.
+            if let Some(message) = self.errant.as_ref().and_then(|e| e.take_failure()) {
+                return Err(PipelineError::ToleranceExceeded {
+                    stage: Stage::TaskPut,
+                    message,
+                });
+            }
+            match outcome {
                 Ok(()) => break,
                 Err(ConnectError::Retriable(_)) => {
                     let wait = self

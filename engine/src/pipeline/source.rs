@@ -19,12 +19,15 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, SendTimeoutError, Sender};
 
+use super::report::FailureReporter;
 use super::submitted::SubmittedRecords;
 use super::threads::PipelineThreads;
 use super::{DeadLetterQueue, PipelineError};
 use crate::connector::{ConnectError, SourceTask, SourceTaskContext, WrittenRecord};
 use crate::converters::{Converter, HeaderConverter};
-use crate::errors::{ErrorContext, Failure, RetryWithTolerance, Stage, StageError, Tolerance};
+use crate::errors::{
+    ErrorContext, FailedRecord, Failure, RetryWithTolerance, Stage, StageError, Tolerance,
+};
 use crate::kafka::{KafkaAdmin, KafkaHeader, KafkaMessage, KafkaProducer, TopicCreation};
 use crate::offsets::{OffsetBackingStore, offset_key_bytes, offset_value_bytes};
 use crate::record::{Origin, Record, RecordBatch};
@@ -105,7 +108,7 @@ impl SourcePipeline {
         let (ack_tx, ack_rx) = crossbeam_channel::unbounded();
         let name = format!("{}-{}", config.connector, config.task_id);
         let tolerance = config.errors.config().tolerance;
-        let dlq = clients.dlq.take();
+        let reporter = FailureReporter::new(config.errors.config().clone(), clients.dlq.take());
         let sender = SendLoop {
             connector: config.connector.clone(),
             tolerance,
@@ -123,7 +126,7 @@ impl SourcePipeline {
             .spawn(move || sender.run(batch_rx))?;
         let poller = Poller {
             task,
-            dlq,
+            reporter,
             stages: Stages::from(config),
             stop: Arc::clone(&stop),
         };
@@ -183,7 +186,7 @@ impl Stages {
     fn process(
         &mut self,
         batch: RecordBatch,
-        dlq: Option<&DeadLetterQueue>,
+        reporter: &FailureReporter,
     ) -> Result<Vec<Item>, PipelineError> {
         let mut items = Vec::with_capacity(batch.len());
         for record in batch.records {
@@ -192,10 +195,12 @@ impl Stages {
                 Ok(Some(message)) => items.push(Item::Send { original, message }),
                 Ok(None) => items.push(Item::Skip { original }),
                 Err(Failure::Tolerated { error, .. }) => {
-                    self.report(dlq, &original, &error)?;
+                    self.report(reporter, &original, &error)?;
                     items.push(Item::Skip { original });
                 }
                 Err(Failure::Fatal { stage, error }) => {
+                    let context = error_context(&self.connector, self.task_id, &original, &error);
+                    reporter.log(&context, FailedRecord::Source(&original));
                     return Err(PipelineError::ToleranceExceeded {
                         stage,
                         message: error.message,
@@ -272,40 +277,50 @@ impl Stages {
         }))
     }
 
-    /// Writes a tolerated failure to the DLQ: the record as far as it converts, with context.
+    /// Logs a tolerated failure and writes it to the DLQ: the record as far as it converts,
+    /// with context.
     fn report(
         &mut self,
-        dlq: Option<&DeadLetterQueue>,
+        reporter: &FailureReporter,
         original: &Record,
         failure: &StageFailure,
     ) -> Result<(), PipelineError> {
-        let Some(dlq) = dlq else {
-            return Ok(());
-        };
         let topic = original.topic.as_str();
-        let key = self
-            .key_converter
-            .to_bytes(topic, original.key_schema.as_ref(), &original.key)
-            .ok()
-            .flatten();
-        let value = self
-            .value_converter
-            .to_bytes(topic, original.value_schema.as_ref(), &original.value)
-            .ok()
-            .flatten();
-        let context = ErrorContext {
-            topic,
-            partition: original.partition,
-            offset: None,
-            connector: &self.connector,
-            task_id: self.task_id,
-            stage: failure.stage,
-            class_name: &failure.class_name,
-            exception_class: "org.apache.kafka.connect.errors.DataException",
-            message: &failure.message,
-            trace: &failure.message,
-        };
-        dlq.report(KafkaMessage::new(topic, key, value), &context)
+        let context = error_context(&self.connector, self.task_id, original, failure);
+        let key_converter = &mut self.key_converter;
+        let value_converter = &mut self.value_converter;
+        reporter.report(&context, FailedRecord::Source(original), || {
+            let key = key_converter
+                .to_bytes(topic, original.key_schema.as_ref(), &original.key)
+                .ok()
+                .flatten();
+            let value = value_converter
+                .to_bytes(topic, original.value_schema.as_ref(), &original.value)
+                .ok()
+                .flatten();
+            KafkaMessage::new(topic, key, value)
+        })
+    }
+}
+
+/// What the log and the DLQ headers say about a source record that failed.
+fn error_context<'a>(
+    connector: &'a str,
+    task_id: u32,
+    original: &'a Record,
+    failure: &'a StageFailure,
+) -> ErrorContext<'a> {
+    ErrorContext {
+        topic: original.topic.as_str(),
+        partition: original.partition,
+        offset: None,
+        connector,
+        task_id,
+        stage: failure.stage,
+        class_name: &failure.class_name,
+        exception_class: "org.apache.kafka.connect.errors.DataException",
+        message: &failure.message,
+        trace: &failure.message,
     }
 }
 
@@ -331,7 +346,7 @@ fn convert(
 
 struct Poller {
     task: Box<dyn SourceTask>,
-    dlq: Option<DeadLetterQueue>,
+    reporter: FailureReporter,
     stages: Stages,
     stop: Arc<AtomicBool>,
 }
@@ -374,7 +389,7 @@ impl Poller {
                 Err(ConnectError::Retriable(_)) => continue,
                 Err(error) => return Err(error.into()),
             };
-            let mut items = self.stages.process(batch, self.dlq.as_ref())?;
+            let mut items = self.stages.process(batch, &self.reporter)?;
             loop {
                 match batches.send_timeout(items, Duration::from_millis(50)) {
                     Ok(()) => break,
