@@ -51,7 +51,10 @@ pub trait SinkConnector: Connector {
 /// Reports a record the task could not process (KIP-610): it goes to the DLQ and/or the log,
 /// and counts as a failure against `errors.tolerance`.
 pub trait ErrantRecordReporter: Send + Sync {
-    /// Reports `record` with `error`.
+    /// Reports `record` with `error`. Returns once the report is written (Kafka returns a
+    /// future the framework awaits before committing offsets). An error means the task must
+    /// stop: the tolerance was exceeded ("Tolerance exceeded in error handler") or the DLQ
+    /// write failed; the sink pipeline fails the task either way.
     fn report(&self, record: &Record, error: &ConnectError) -> Result<(), ConnectError>;
 }
 
