@@ -101,7 +101,7 @@ impl ErrorHandlingConfig {
 
     /// Reads the `errors.*` keys of a connector config. The DLQ keys are read for sources too:
     /// Sluice routes source-side converter and transform failures to a DLQ as well.
-    pub fn to_bytesor_config(raw: &RawConfig) -> Result<Self, ConfigError> {
+    pub fn from_connector_config(raw: &RawConfig) -> Result<Self, ConfigError> {
         let config = Self::config_def().parse(raw)?;
         let dlq = Self::dlq_config_def().parse(raw)?;
         Ok(Self::from_parsed(&config, &dlq))
@@ -158,14 +158,14 @@ mod tests {
     #[test]
     fn defaults_match_kafka() {
         assert_eq!(
-            ErrorHandlingConfig::to_bytesor_config(&raw(&[])),
+            ErrorHandlingConfig::from_connector_config(&raw(&[])),
             Ok(ErrorHandlingConfig::default())
         );
     }
 
     #[test]
     fn keys_are_read() {
-        let config = ErrorHandlingConfig::to_bytesor_config(&raw(&[
+        let config = ErrorHandlingConfig::from_connector_config(&raw(&[
             ("errors.retry.timeout", "-1"),
             ("errors.tolerance", "ALL"),
             ("errors.log.enable", "true"),
@@ -184,8 +184,9 @@ mod tests {
 
     #[test]
     fn bad_tolerance_names_the_key() {
-        let error = ErrorHandlingConfig::to_bytesor_config(&raw(&[("errors.tolerance", "some")]))
-            .expect_err("invalid tolerance");
+        let error =
+            ErrorHandlingConfig::from_connector_config(&raw(&[("errors.tolerance", "some")]))
+                .expect_err("invalid tolerance");
         assert_eq!(error.key(), Some("errors.tolerance"));
     }
 }
