@@ -153,7 +153,45 @@ impl Value {
     /// null only where the schema is optional or has a default, the logical-type variant for a
     /// logical schema, and struct values carrying exactly the declared schema.
     pub fn validate(&self, schema: &Schema) -> Result<(), DataError> {
+        if self.is_valid(schema) {
+            return Ok(());
+        }
         self.validate_at(schema, &mut String::new())
+    }
+
+    /// Whether [`Value::validate`] would pass. Builds no error path, so transforms can check
+    /// every rebuilt value cheaply and fall back to `validate` only to say what is wrong.
+    pub fn is_valid(&self, schema: &Schema) -> bool {
+        if self.is_null() {
+            return schema.optional || schema.default.is_some();
+        }
+        if schema.name.is_some()
+            && let Some(logical) = schema.logical_type()
+        {
+            return self.validate_logical(logical, "").is_ok();
+        }
+        match (&schema.ty, self) {
+            (Type::Int8, Self::Int8(_))
+            | (Type::Int16, Self::Int16(_))
+            | (Type::Int32, Self::Int32(_))
+            | (Type::Int64, Self::Int64(_))
+            | (Type::Float32, Self::Float32(_))
+            | (Type::Float64, Self::Float64(_))
+            | (Type::Boolean, Self::Boolean(_))
+            | (Type::String, Self::String(_))
+            | (Type::Bytes, Self::Bytes(_)) => true,
+            (Type::Array(items), Self::Array(elements)) => {
+                elements.iter().all(|element| element.is_valid(items))
+            }
+            (Type::Map { key, value }, Self::Map(entries)) => entries
+                .iter()
+                .all(|(k, v)| k.is_valid(key) && v.is_valid(value)),
+            (Type::Struct(_), Self::Struct(inner)) => {
+                (std::ptr::eq(inner.schema.as_ref(), schema) || inner.schema.as_ref() == schema)
+                    && inner.is_valid()
+            }
+            _ => false,
+        }
     }
 
     fn validate_at(&self, schema: &Schema, path: &mut String) -> Result<(), DataError> {
@@ -193,7 +231,7 @@ impl Value {
                 true
             }
             (Type::Struct(_), Self::Struct(inner)) => {
-                if inner.schema.as_ref() != schema {
+                if !std::ptr::eq(inner.schema.as_ref(), schema) && inner.schema.as_ref() != schema {
                     return Err(DataError::MismatchingSchema { path: path.clone() });
                 }
                 inner.validate_fields(path)?;
@@ -387,7 +425,19 @@ impl Struct {
 
     /// Checks every field value against its schema.
     pub fn validate(&self) -> Result<(), DataError> {
+        if self.is_valid() {
+            return Ok(());
+        }
         self.validate_fields(&mut String::new())
+    }
+
+    /// Whether [`Struct::validate`] would pass, without building an error path.
+    pub fn is_valid(&self) -> bool {
+        self.schema
+            .fields()
+            .iter()
+            .zip(&self.values)
+            .all(|(field, value)| value.is_valid(&field.schema))
     }
 
     fn validate_fields(&self, path: &mut String) -> Result<(), DataError> {

@@ -176,6 +176,24 @@ impl Transform for Cast {
                 let derived = self
                     .cache
                     .get_or_try_insert(schema, |schema| self.derive(schema))?;
+                if let Some((input, casts)) = self.checked_casts(value, &derived)? {
+                    let mut stored = util::take_struct_values(record, self.part);
+                    let mut casts = casts.into_iter();
+                    let mut values = Vec::with_capacity(stored.len());
+                    for field in input.fields() {
+                        values.push(match derived.targets.get(field.index).copied().flatten() {
+                            Some(_) => casts.next().expect("one cast per cast field"),
+                            None => util::take_field_value(
+                                &mut stored,
+                                field,
+                                self.replace_null_with_default,
+                            ),
+                        });
+                    }
+                    let cast = util::checked_struct(SchemaRef::clone(&derived.schema), values);
+                    record.set_part(self.part, Some(derived.schema), Value::Struct(cast));
+                    return Ok(Outcome::Keep);
+                }
                 let value = self.cast_with_schema(schema, value, &derived)?;
                 (Some(derived.schema), value)
             }
@@ -198,6 +216,39 @@ impl Cast {
             util::map_put(&mut updated, name, cast_value(None, field, *target)?);
         }
         Ok(Value::Map(updated))
+    }
+
+    /// For a per-field spec: the input struct's schema and the cast values of the cast fields
+    /// in field order, when they and every kept value are valid for the derived schema's
+    /// fields, so the struct can be rebuilt by moving values without re-validating it. `None`
+    /// for a whole-value spec or when something is invalid.
+    #[allow(clippy::type_complexity)]
+    fn checked_casts(
+        &self,
+        value: &Value,
+        derived: &Derived,
+    ) -> Result<Option<(SchemaRef, Vec<Value>)>, TransformError> {
+        if let CastSpec::Whole(_) = self.spec {
+            return Ok(None);
+        }
+        let original = util::require_struct(value, PURPOSE)?;
+        let fields = original.schema().fields();
+        let outputs = derived.schema.fields();
+        let mut casts = Vec::new();
+        let mut valid = fields.len() == outputs.len();
+        for (index, field) in fields.iter().enumerate() {
+            let current = util::field_value(original, field, self.replace_null_with_default);
+            let output = outputs.get(index).map(|output| &output.schema);
+            match derived.targets.get(field.index).copied().flatten() {
+                Some(target) => {
+                    let cast = cast_value(Some(&field.schema), current, target)?;
+                    valid &= output.is_some_and(|output| cast.is_valid(output));
+                    casts.push(cast);
+                }
+                None => valid &= output.is_some_and(|output| current.is_valid(output)),
+            }
+        }
+        Ok(valid.then(|| (SchemaRef::clone(original.schema()), casts)))
     }
 
     fn cast_with_schema(

@@ -171,6 +171,28 @@ impl Transform for InsertField {
                 let updated = self
                     .cache
                     .get_or_try_insert(schema, |schema| self.derive(schema))?;
+                let insertions = self.insertions(record, true)?;
+                if all_valid(
+                    original,
+                    &insertions,
+                    &updated,
+                    self.replace_null_with_default,
+                ) {
+                    let input = SchemaRef::clone(original.schema());
+                    let mut stored = util::take_struct_values(record, self.part);
+                    let mut values = Vec::with_capacity(updated.fields().len());
+                    for field in input.fields() {
+                        values.push(util::take_field_value(
+                            &mut stored,
+                            field,
+                            self.replace_null_with_default,
+                        ));
+                    }
+                    values.extend(insertions.into_iter().map(|(_, value)| value));
+                    let inserted = util::checked_struct(SchemaRef::clone(&updated), values);
+                    record.set_part(self.part, Some(updated), Value::Struct(inserted));
+                    return Ok(Outcome::Keep);
+                }
                 let mut values = Vec::with_capacity(updated.fields().len());
                 for field in original.schema().fields() {
                     let current =
@@ -189,6 +211,29 @@ impl Transform for InsertField {
         record.set_part(self.part, schema, value);
         Ok(Outcome::Keep)
     }
+}
+
+/// Whether the original values followed by the inserted ones are each valid for the updated
+/// schema's field in that position, so the struct can be rebuilt by moving values without
+/// re-validating it.
+fn all_valid(
+    original: &sluice_codecs::Struct,
+    insertions: &[(&InsertionSpec, Value)],
+    updated: &Schema,
+    replace_null_with_default: bool,
+) -> bool {
+    let fields = original.schema().fields();
+    let outputs = updated.fields();
+    fields.len() + insertions.len() == outputs.len()
+        && fields
+            .iter()
+            .map(|field| util::field_value(original, field, replace_null_with_default))
+            .zip(outputs)
+            .all(|(value, output)| value.is_valid(&output.schema))
+        && insertions
+            .iter()
+            .zip(&outputs[fields.len()..])
+            .all(|((_, value), output)| value.is_valid(&output.schema))
 }
 
 impl InsertField {

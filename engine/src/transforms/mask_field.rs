@@ -81,6 +81,29 @@ impl Transform for MaskField {
             }
             Some(_) => {
                 let original = util::require_struct(value, PURPOSE)?;
+                if let Some(masks) = self.checked_masks(original)? {
+                    let input = SchemaRef::clone(original.schema());
+                    let mut stored = util::take_struct_values(record, self.part);
+                    let mut masks = masks.into_iter();
+                    let values = input
+                        .fields()
+                        .iter()
+                        .map(|field| {
+                            if self.fields.contains(&field.name) {
+                                masks.next().expect("one mask per masked field")
+                            } else {
+                                util::take_field_value(
+                                    &mut stored,
+                                    field,
+                                    self.replace_null_with_default,
+                                )
+                            }
+                        })
+                        .collect();
+                    let masked = util::checked_struct(input, values);
+                    record.set_part(self.part, schema, Value::Struct(masked));
+                    return Ok(Outcome::Keep);
+                }
                 let mut values = Vec::with_capacity(original.values().len());
                 for field in original.schema().fields() {
                     let current =
@@ -103,6 +126,28 @@ impl Transform for MaskField {
 }
 
 impl MaskField {
+    /// The masked values of the masked fields in field order, when they and every kept value
+    /// are valid for their fields, so the struct can be rebuilt by moving values without
+    /// re-validating it; `None` when something is invalid.
+    fn checked_masks(
+        &self,
+        original: &sluice_codecs::Struct,
+    ) -> Result<Option<Vec<Value>>, TransformError> {
+        let mut masks = Vec::with_capacity(self.fields.len());
+        let mut valid = true;
+        for field in original.schema().fields() {
+            let current = util::field_value(original, field, self.replace_null_with_default);
+            if self.fields.contains(&field.name) {
+                let mask = self.masked(current)?;
+                valid &= mask.is_valid(&field.schema);
+                masks.push(mask);
+            } else {
+                valid &= current.is_valid(&field.schema);
+            }
+        }
+        Ok(valid.then_some(masks))
+    }
+
     fn masked(&self, value: &Value) -> Result<Value, TransformError> {
         match (value, &self.replacement) {
             (Value::Null, _) => Ok(Value::Null),

@@ -111,6 +111,25 @@ impl Transform for ReplaceField {
                 let derived = self
                     .cache
                     .get_or_try_insert(schema, |schema| self.derive(schema))?;
+                if self.all_valid(original, &derived) {
+                    let input = SchemaRef::clone(original.schema());
+                    let mut stored = util::take_struct_values(record, self.part);
+                    let values = derived
+                        .sources
+                        .iter()
+                        .map(|source| match input.fields().get(*source) {
+                            Some(field) => util::take_field_value(
+                                &mut stored,
+                                field,
+                                self.replace_null_with_default,
+                            ),
+                            None => Value::Null,
+                        })
+                        .collect();
+                    let replaced = util::checked_struct(SchemaRef::clone(&derived.schema), values);
+                    record.set_part(self.part, Some(derived.schema), Value::Struct(replaced));
+                    return Ok(Outcome::Keep);
+                }
                 let fields = original.schema().fields();
                 let mut values = Vec::with_capacity(derived.sources.len());
                 for source in derived.sources.iter() {
@@ -135,6 +154,26 @@ impl ReplaceField {
     fn keeps(&self, name: &str) -> bool {
         !self.exclude.iter().any(|excluded| excluded == name)
             && (self.include.is_empty() || self.include.iter().any(|included| included == name))
+    }
+
+    /// Whether every value the output struct would hold is valid for its output field, so the
+    /// values can be moved without re-validating the rebuilt struct.
+    fn all_valid(&self, original: &sluice_codecs::Struct, derived: &Derived) -> bool {
+        let fields = original.schema().fields();
+        derived
+            .schema
+            .fields()
+            .iter()
+            .zip(derived.sources.iter())
+            .all(|(output, source)| {
+                let value = match fields.get(*source) {
+                    Some(field) => {
+                        util::field_value(original, field, self.replace_null_with_default)
+                    }
+                    None => &Value::Null,
+                };
+                value.is_valid(&output.schema)
+            })
     }
 
     fn renamed<'a>(&'a self, name: &'a str) -> &'a str {

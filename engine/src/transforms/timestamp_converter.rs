@@ -14,7 +14,8 @@ use crate::record::{Record, RecordPart};
 use super::date_format::DateFormat;
 use super::util::{
     REPLACE_NULL_WITH_DEFAULT, SchemaCache, copy_schema_basics, field_value, java_class_name,
-    replace_null_with_default_key, require_map, require_struct_or_null,
+    replace_null_with_default_key, require_map, require_struct_or_null, take_field_value,
+    take_struct_values,
 };
 use super::{Outcome, Transform, TransformError};
 
@@ -204,7 +205,25 @@ impl Transform for TimestampConverter {
                     converted,
                 )
             }
-            Some(schema) => self.apply_to_struct(&schema, value)?,
+            Some(schema) => match value {
+                Value::Struct(original) => {
+                    let updated = self.struct_schemas.get_or_try_insert(&schema, |schema| {
+                        self.updated_schema(schema).map(Schema::into_ref)
+                    })?;
+                    let input = SchemaRef::clone(original.schema());
+                    if input.fields().len() != updated.fields().len() {
+                        let converted = self.convert_struct(original, &updated)?;
+                        (Some(updated), Value::Struct(converted))
+                    } else {
+                        let converted = self.converted_fields(original)?;
+                        let stored = take_struct_values(record, self.part);
+                        let values = self.moved_values(&input, stored, converted);
+                        let rebuilt = Struct::from_values(SchemaRef::clone(&updated), values)?;
+                        (Some(updated), Value::Struct(rebuilt))
+                    }
+                }
+                _ => self.apply_to_struct(&schema, value)?,
+            },
             None if value.is_null() || self.field.is_empty() => (None, self.convert(value, None)?),
             None => (None, self.apply_to_map(value)?),
         };
@@ -363,6 +382,40 @@ impl TimestampConverter {
             });
         }
         Ok(Struct::from_values(updated.clone(), values)?)
+    }
+
+    /// The converted values of the fields named `field`, by index, as `convert_struct`
+    /// converts them, before anything is moved out of the record.
+    fn converted_fields(&self, value: &Struct) -> Result<Vec<(usize, Value)>, TransformError> {
+        let mut converted = Vec::with_capacity(1);
+        for field in value.schema().fields() {
+            if field.name == self.field {
+                let field_value = field_value(value, field, self.replace_null_with_default);
+                let kind = Kind::from_schema(&field.schema)?;
+                converted.push((field.index, self.convert(field_value, Some(kind))?));
+            }
+        }
+        Ok(converted)
+    }
+
+    /// `convert_struct`'s values, moved out of `stored` instead of cloned.
+    fn moved_values(
+        &self,
+        input: &Schema,
+        mut stored: Vec<Value>,
+        converted: Vec<(usize, Value)>,
+    ) -> Vec<Value> {
+        let mut converted = converted.into_iter().peekable();
+        let mut values = Vec::with_capacity(stored.len());
+        for field in input.fields() {
+            values.push(
+                match converted.next_if(|(index, _)| *index == field.index) {
+                    Some((_, value)) => value,
+                    None => take_field_value(&mut stored, field, self.replace_null_with_default),
+                },
+            );
+        }
+        values
     }
 
     fn apply_to_map(&self, value: &Value) -> Result<Value, TransformError> {

@@ -17,6 +17,7 @@ pub(crate) use requirements::{
     require_struct_or_null,
 };
 pub(crate) use schema::{
-    build_struct, copy_schema_basics, field_value, map_get, map_put, struct_type,
+    build_struct, checked_struct, copy_schema_basics, field_value, map_get, map_put, struct_type,
+    take_field_value, take_struct_values,
 };
 pub(crate) use schema_cache::SchemaCache;

@@ -2,6 +2,7 @@
 
 use sluice_codecs::{Field, Schema, SchemaRef, Struct, Type, Value};
 
+use crate::record::{Record, RecordPart};
 use crate::transforms::TransformError;
 
 /// The value under string key `key` in schemaless map entries.
@@ -74,6 +75,44 @@ pub(crate) fn build_struct(
     let built = Struct::from_values(schema, values)?;
     built.validate()?;
     Ok(built)
+}
+
+/// Takes the values of the struct in `record`'s `part`, leaving null there. For a transform
+/// that has already checked everything that can fail, so it can move values instead of
+/// cloning them and then put a rebuilt struct back.
+pub(crate) fn take_struct_values(record: &mut Record, part: RecordPart) -> Vec<Value> {
+    let slot = match part {
+        RecordPart::Key => &mut record.key,
+        RecordPart::Value => &mut record.value,
+    };
+    match std::mem::replace(slot, Value::Null) {
+        Value::Struct(taken) => taken.into_parts().1,
+        _ => unreachable!("the caller checked that the part holds a struct"),
+    }
+}
+
+/// Moves the value of `field` out of `values` (taken by [`take_struct_values`]), as
+/// [`field_value`] reads it: a null becomes the field's default when asked.
+pub(crate) fn take_field_value(
+    values: &mut [Value],
+    field: &Field,
+    replace_null_with_default: bool,
+) -> Value {
+    let Some(stored) = values.get_mut(field.index) else {
+        return Value::Null;
+    };
+    match (&field.schema.default, &*stored) {
+        (Some(default), Value::Null) if replace_null_with_default => default.clone(),
+        _ => std::mem::replace(stored, Value::Null),
+    }
+}
+
+/// A struct of `schema` from `values` the caller has already checked with `Value::is_valid`
+/// against each field's schema, so they are not checked again (debug builds still do).
+pub(crate) fn checked_struct(schema: SchemaRef, values: Vec<Value>) -> Struct {
+    let built = Struct::from_values(schema, values).expect("one checked value per field");
+    debug_assert!(built.is_valid(), "the caller checked every value");
+    built
 }
 
 #[cfg(test)]
