@@ -163,7 +163,7 @@ impl Value {
     /// every rebuilt value cheaply and fall back to `validate` only to say what is wrong.
     pub fn is_valid(&self, schema: &Schema) -> bool {
         if self.is_null() {
-            return schema.optional || schema.default.is_some();
+            return accepts_null(schema);
         }
         if schema.name.is_some()
             && let Some(logical) = schema.logical_type()
@@ -171,15 +171,6 @@ impl Value {
             return self.validate_logical(logical, "").is_ok();
         }
         match (&schema.ty, self) {
-            (Type::Int8, Self::Int8(_))
-            | (Type::Int16, Self::Int16(_))
-            | (Type::Int32, Self::Int32(_))
-            | (Type::Int64, Self::Int64(_))
-            | (Type::Float32, Self::Float32(_))
-            | (Type::Float64, Self::Float64(_))
-            | (Type::Boolean, Self::Boolean(_))
-            | (Type::String, Self::String(_))
-            | (Type::Bytes, Self::Bytes(_)) => true,
             (Type::Array(items), Self::Array(elements)) => {
                 elements.iter().all(|element| element.is_valid(items))
             }
@@ -190,13 +181,13 @@ impl Value {
                 (std::ptr::eq(inner.schema.as_ref(), schema) || inner.schema.as_ref() == schema)
                     && inner.is_valid()
             }
-            _ => false,
+            (ty, value) => primitive_fits(ty, value),
         }
     }
 
     fn validate_at(&self, schema: &Schema, path: &mut String) -> Result<(), DataError> {
         if self.is_null() {
-            return if schema.optional || schema.default.is_some() {
+            return if accepts_null(schema) {
                 Ok(())
             } else {
                 Err(DataError::NullForRequired { path: path.clone() })
@@ -206,15 +197,6 @@ impl Value {
             return self.validate_logical(logical, path);
         }
         let fits = match (&schema.ty, self) {
-            (Type::Int8, Self::Int8(_))
-            | (Type::Int16, Self::Int16(_))
-            | (Type::Int32, Self::Int32(_))
-            | (Type::Int64, Self::Int64(_))
-            | (Type::Float32, Self::Float32(_))
-            | (Type::Float64, Self::Float64(_))
-            | (Type::Boolean, Self::Boolean(_))
-            | (Type::String, Self::String(_))
-            | (Type::Bytes, Self::Bytes(_)) => true,
             (Type::Array(items), Self::Array(elements)) => {
                 for (index, element) in elements.iter().enumerate() {
                     with_segment(path, &index.to_string(), |path| {
@@ -237,7 +219,7 @@ impl Value {
                 inner.validate_fields(path)?;
                 true
             }
-            _ => false,
+            (ty, value) => primitive_fits(ty, value),
         };
         if fits {
             Ok(())
@@ -264,6 +246,28 @@ impl Value {
             _ => Err(mismatch(format!("{logical:?}"), self, path)),
         }
     }
+}
+
+/// Null is valid where the schema is optional or has a default.
+fn accepts_null(schema: &Schema) -> bool {
+    schema.optional || schema.default.is_some()
+}
+
+/// Whether `value` is the kind a primitive schema type holds; false for containers, which the
+/// callers check themselves.
+fn primitive_fits(ty: &Type, value: &Value) -> bool {
+    matches!(
+        (ty, value),
+        (Type::Int8, Value::Int8(_))
+            | (Type::Int16, Value::Int16(_))
+            | (Type::Int32, Value::Int32(_))
+            | (Type::Int64, Value::Int64(_))
+            | (Type::Float32, Value::Float32(_))
+            | (Type::Float64, Value::Float64(_))
+            | (Type::Boolean, Value::Boolean(_))
+            | (Type::String, Value::String(_))
+            | (Type::Bytes, Value::Bytes(_))
+    )
 }
 
 fn mismatch(expected: String, found: &Value, path: &str) -> DataError {
