@@ -4,6 +4,7 @@
 mod def;
 mod error;
 mod files;
+mod infos;
 mod providers;
 mod types;
 mod validators;
@@ -12,6 +13,7 @@ pub use def::{
     Config, ConfigDef, ConfigKey, ConfigKeyInfo, ConfigValueInfo, DefaultValue, Importance, Width,
 };
 pub use error::ConfigError;
+pub use infos::{ConfigInfo, ConfigInfos, PluginInfo};
 pub use files::{load_connector_config, load_properties, parse_connector_json, parse_properties};
 pub use providers::{
     ConfigProvider, ConfigProviders, DirectoryConfigProvider, EnvVarConfigProvider,

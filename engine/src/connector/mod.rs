@@ -3,8 +3,14 @@
 //! [`RecordBatch`](crate::record::RecordBatch)es. Mirrors Kafka Connect's `connector`, `source`
 //! and `sink` packages.
 
+mod plugin;
 mod sink;
 mod source;
+
+pub use plugin::{
+    ConnectorFactory, ConnectorInstance, ConnectorPlugin, ConnectorRegistry, ConnectorType,
+    SinkFactory, SourceFactory,
+};
 
 pub use sink::{
     ErrantRecordReporter, PartitionOffsets, SinkConnector, SinkTask, SinkTaskContext,

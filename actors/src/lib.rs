@@ -1,0 +1,7 @@
+//! Sluice's runtime: supervised actors for the worker, its connectors and their tasks, the
+//! herder that answers the REST API, and the REST API itself.
+//!
+//! - [`herder`]: the [`herder::Herder`] contract between the REST API and a worker, and the
+//!   JSON entities of Kafka Connect's REST API.
+
+pub mod herder;

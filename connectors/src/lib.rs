@@ -1,0 +1,1 @@
+//! Sluice's built-in connectors, registered under their Kafka Connect class names.
