@@ -8,7 +8,7 @@ use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
 use rdkafka::client::DefaultClientContext;
 use rdkafka::types::RDKafkaErrorCode;
 
-use super::{KafkaClientConfig, KafkaClientError};
+use super::{EmbeddedBroker, KafkaClientConfig, KafkaClientError, is_embedded};
 
 /// A topic to create.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,6 +48,8 @@ pub enum CreateOutcome {
 pub struct KafkaAdmin {
     inner: AdminClient<DefaultClientContext>,
     timeout: Duration,
+    /// Set when the client talks to the embedded broker, which has no CreateTopics API.
+    embedded: Option<&'static EmbeddedBroker>,
 }
 
 impl KafkaAdmin {
@@ -57,7 +59,15 @@ impl KafkaAdmin {
             .to_rdkafka()
             .create()
             .map_err(|error| KafkaClientError::client("creating the admin client", error))?;
-        Ok(Self { inner, timeout })
+        let embedded = config
+            .get("bootstrap.servers")
+            .filter(|bootstrap| is_embedded(bootstrap))
+            .and_then(|_| EmbeddedBroker::running());
+        Ok(Self {
+            inner,
+            timeout,
+            embedded,
+        })
     }
 
     fn options(&self) -> AdminOptions {
@@ -69,6 +79,15 @@ impl KafkaAdmin {
     /// Creates `spec`, or finds that it exists.
     pub fn create_topic(&self, spec: &NewTopicSpec) -> Result<CreateOutcome, KafkaClientError> {
         let operation = || format!("creating topic {}", spec.name);
+        if let Some(embedded) = self.embedded {
+            let exists = self.partitions(&spec.name)?.is_some();
+            embedded.create_topic(&spec.name, spec.partitions)?;
+            return Ok(if exists {
+                CreateOutcome::AlreadyExists
+            } else {
+                CreateOutcome::Created
+            });
+        }
         let mut topic = NewTopic::new(
             &spec.name,
             spec.partitions,

@@ -11,6 +11,7 @@
 mod admin;
 pub mod client_config;
 mod consumer;
+mod embedded;
 pub mod java_keys;
 mod message;
 mod producer;
@@ -21,6 +22,10 @@ pub use client_config::{
     ClientRole, DroppedKey, KafkaClientConfig, TaskClient, task_client_config,
 };
 pub use consumer::{KafkaConsumer, RebalanceEvent};
+pub use embedded::{
+    EMBEDDED_BOOTSTRAP, EMBEDDED_DEFAULT_PARTITIONS, EmbeddedBroker, is_embedded,
+    resolve_embedded_bootstrap,
+};
 pub use message::{KafkaHeader, KafkaMessage};
 pub use producer::{Delivery, KafkaProducer};
 pub use topic_creation::{TopicCreation, TopicCreationGroup};
@@ -43,6 +48,9 @@ pub enum KafkaClientError {
         /// librdkafka's error.
         source: KafkaError,
     },
+    /// The embedded broker could not be started or reached.
+    #[error("embedded broker: {0}")]
+    Embedded(String),
     /// An operation did not finish in time.
     #[error("timed out after {millis} ms {operation}")]
     Timeout {
@@ -71,7 +79,7 @@ impl KafkaClientError {
     /// True when retrying may succeed (librdkafka marks the error retriable, or a timeout).
     pub fn is_retriable(&self) -> bool {
         match self {
-            Self::Config(_) => false,
+            Self::Config(_) | Self::Embedded(_) => false,
             Self::Timeout { .. } => true,
             Self::Client { source, .. } => source.rdkafka_error_code().is_some_and(retriable_code),
         }

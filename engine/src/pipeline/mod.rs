@@ -12,11 +12,13 @@ mod report;
 mod sink;
 mod source;
 mod submitted;
+mod task;
 mod threads;
 
 pub use dlq::DeadLetterQueue;
 pub use sink::{SinkClients, SinkPipeline, SinkPipelineConfig};
 pub use source::{SourceClients, SourcePipeline, SourcePipelineConfig};
+pub use task::{RunningTask, TaskEnvironment, TaskInstance, TaskStart, TaskStartError, start_task};
 
 use crate::connector::ConnectError;
 use crate::errors::Stage;

@@ -93,6 +93,7 @@ enum Control {
 /// A running sink task.
 pub struct SinkPipeline {
     threads: PipelineThreads,
+    paused: Arc<AtomicBool>,
 }
 
 impl SinkPipeline {
@@ -121,6 +122,7 @@ impl SinkPipeline {
                 .map(|errant| errant as Arc<dyn ErrantRecordReporter>),
         );
         let stop = Arc::new(AtomicBool::new(false));
+        let paused = Arc::new(AtomicBool::new(false));
         let (event_tx, event_rx) = crossbeam_channel::bounded(config.channel_capacity.max(1));
         let (control_tx, control_rx) = crossbeam_channel::unbounded();
         let name = format!("{}-{}", config.connector, config.task_id);
@@ -147,6 +149,7 @@ impl SinkPipeline {
             config,
             epochs: BTreeMap::new(),
             paused: BTreeSet::new(),
+            connector_paused: Arc::clone(&paused),
             stop: Arc::clone(&stop),
         };
         let fetch = std::thread::Builder::new()
@@ -154,7 +157,20 @@ impl SinkPipeline {
             .spawn(move || fetcher.run(event_tx, control_rx))?;
         Ok(Self {
             threads: PipelineThreads::new(stop, ("sink task", task), ("sink fetch", fetch)),
+            paused,
         })
+    }
+
+    /// Pauses every assigned partition until [`SinkPipeline::resume`]; the consumer keeps
+    /// polling so it stays in its group (Kafka's PAUSED sink task). Pauses the task asked for
+    /// are remembered and applied again on resume.
+    pub fn pause(&self) {
+        self.paused.store(true, Ordering::SeqCst);
+    }
+
+    /// Fetches again after a [`SinkPipeline::pause`].
+    pub fn resume(&self) {
+        self.paused.store(false, Ordering::SeqCst);
     }
 
     /// True when a thread has ended (the task failed, or was stopped).
@@ -177,8 +193,11 @@ struct Fetcher {
     context: SinkTaskContext,
     config: SinkPipelineConfig,
     epochs: BTreeMap<TopicPartition, u64>,
-    /// Partitions paused at the task's request.
+    /// Partitions paused on the consumer (at the task's request, or all while the connector
+    /// is paused).
     paused: BTreeSet<TopicPartition>,
+    /// Set while the connector is PAUSED.
+    connector_paused: Arc<AtomicBool>,
     stop: Arc<AtomicBool>,
 }
 
@@ -242,7 +261,11 @@ impl Fetcher {
     }
 
     fn apply_pauses(&mut self) -> Result<(), PipelineError> {
-        let wanted = self.context.paused();
+        let wanted = if self.connector_paused.load(Ordering::SeqCst) {
+            self.consumer.assignment()?.into_iter().collect()
+        } else {
+            self.context.paused()
+        };
         let pause: Vec<_> = wanted.difference(&self.paused).cloned().collect();
         let resume: Vec<_> = self.paused.difference(&wanted).cloned().collect();
         if !pause.is_empty() {

@@ -92,6 +92,7 @@ enum Ack {
 /// A running source task.
 pub struct SourcePipeline {
     threads: PipelineThreads,
+    paused: Arc<AtomicBool>,
 }
 
 impl SourcePipeline {
@@ -104,6 +105,7 @@ impl SourcePipeline {
         offsets: Arc<dyn OffsetBackingStore>,
     ) -> std::io::Result<Self> {
         let stop = Arc::new(AtomicBool::new(false));
+        let paused = Arc::new(AtomicBool::new(false));
         let (batch_tx, batch_rx) = crossbeam_channel::bounded(config.channel_capacity.max(1));
         let (ack_tx, ack_rx) = crossbeam_channel::unbounded();
         let name = format!("{}-{}", config.connector, config.task_id);
@@ -129,13 +131,26 @@ impl SourcePipeline {
             reporter,
             stages: Stages::from(config),
             stop: Arc::clone(&stop),
+            paused: Arc::clone(&paused),
         };
         let poll = std::thread::Builder::new()
             .name(format!("{name}-source-poll"))
             .spawn(move || poller.run(context, batch_tx, ack_rx))?;
         Ok(Self {
             threads: PipelineThreads::new(stop, ("source poll", poll), ("source send", send)),
+            paused,
         })
+    }
+
+    /// Stops calling `poll` until [`SourcePipeline::resume`]; records already polled are still
+    /// sent and their offsets committed (Kafka's PAUSED source task).
+    pub fn pause(&self) {
+        self.paused.store(true, Ordering::SeqCst);
+    }
+
+    /// Calls `poll` again after a [`SourcePipeline::pause`].
+    pub fn resume(&self) {
+        self.paused.store(false, Ordering::SeqCst);
     }
 
     /// True when a thread has ended (the task failed, or was stopped).
@@ -349,6 +364,8 @@ struct Poller {
     reporter: FailureReporter,
     stages: Stages,
     stop: Arc<AtomicBool>,
+    /// Set while the connector is PAUSED: no polling, acknowledgements still served.
+    paused: Arc<AtomicBool>,
 }
 
 impl Poller {
@@ -377,6 +394,12 @@ impl Poller {
         self.task.start(context)?;
         while !self.stop.load(Ordering::SeqCst) {
             self.serve(acks);
+            if self.paused.load(Ordering::SeqCst) {
+                if let Ok(ack) = acks.recv_timeout(Duration::from_millis(50)) {
+                    self.handle(ack);
+                }
+                continue;
+            }
             let batch = match self.task.poll() {
                 Ok(Some(batch)) if !batch.is_empty() => batch,
                 Ok(_) => {
