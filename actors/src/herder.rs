@@ -11,7 +11,7 @@ pub use sluice_engine::config::{ConfigInfo, ConfigInfos, PluginInfo};
 use sluice_engine::config::{ConfigKeyInfo, RawConfig};
 
 /// A connector's or task's reported state (§10.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum State {
     /// Not started yet, or shut down.

@@ -3,5 +3,8 @@
 //!
 //! - [`herder`]: the [`herder::Herder`] contract between the REST API and a worker, and the
 //!   JSON entities of Kafka Connect's REST API.
+//! - [`runtime`]: the actor tree — worker supervisor, connector and task actors — and the state
+//!   they report to.
 
 pub mod herder;
+pub mod runtime;
