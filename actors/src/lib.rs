@@ -5,6 +5,8 @@
 //!   JSON entities of Kafka Connect's REST API.
 //! - [`runtime`]: the actor tree — worker supervisor, connector and task actors — and the state
 //!   they report to.
+//! - [`standalone`]: the herder of `sluice standalone`.
 
 pub mod herder;
 pub mod runtime;
+pub mod standalone;

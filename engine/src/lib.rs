@@ -10,6 +10,7 @@
 //! - [`errors`]: `errors.*` retries, tolerance and the dead letter queue context headers.
 //! - [`kafka`]: the Kafka clients of tasks (librdkafka): client configs with Kafka Connect's
 //!   defaults and overrides, producer, consumer, admin, and `topic.creation.*`.
+//! - [`metrics`]: task metrics with Kafka Connect's meanings, through the `metrics` facade.
 //! - [`offsets`]: source offset stores (memory; the standalone file, byte-compatible with
 //!   Kafka Connect's).
 //! - [`pipeline`]: the task pipelines moving batches between tasks and Kafka over bounded
@@ -28,6 +29,7 @@ pub mod dry_run;
 pub mod errors;
 mod java_text;
 pub mod kafka;
+pub mod metrics;
 pub mod offsets;
 pub mod pipeline;
 pub mod predicates;

@@ -133,6 +133,7 @@ impl Setup {
             offset_flush_interval: Duration::from_millis(200),
             max_batch: 10,
             channel_capacity: 1,
+            active_topics: Default::default(),
         };
         let task = ReportBad {
             context: None,

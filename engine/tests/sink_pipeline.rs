@@ -93,6 +93,7 @@ fn sink_pipeline_puts_redelivers_after_retriable_failure_and_commits_what_was_pu
         offset_flush_interval: Duration::from_millis(200),
         max_batch: 4,
         channel_capacity: 1,
+        active_topics: Default::default(),
     };
     let pipeline = SinkPipeline::start(
         Box::new(Collect {

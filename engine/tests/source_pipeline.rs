@@ -162,6 +162,7 @@ fn source_pipeline_produces_commits_acked_offsets_and_routes_failures_to_the_dlq
         offset_flush_interval: Duration::from_millis(100),
         offset_flush_timeout: Duration::from_secs(5),
         channel_capacity: 2,
+        active_topics: Default::default(),
     };
     let store: Arc<dyn OffsetBackingStore> = Arc::new(MemoryOffsetBackingStore::new());
     let committed = Arc::new(Mutex::new(Vec::new()));

@@ -35,6 +35,8 @@ pub enum Failure<E> {
     },
 }
 
+use crate::metrics::ErrorMetrics;
+
 type Sleeper = Arc<dyn Fn(Duration) + Send + Sync>;
 
 /// Kafka Connect's `RetryWithToleranceOperator`, with KAFKA-18073's fix: a retriable error that
@@ -43,6 +45,7 @@ type Sleeper = Arc<dyn Fn(Duration) + Send + Sync>;
 pub struct RetryWithTolerance {
     config: ErrorHandlingConfig,
     sleep: Sleeper,
+    metrics: ErrorMetrics,
 }
 
 /// First retry delay; each further retry doubles it (Kafka's `RETRIES_DELAY_MIN_MS`).
@@ -54,7 +57,14 @@ impl RetryWithTolerance {
         Self {
             config,
             sleep: Arc::new(std::thread::sleep),
+            metrics: ErrorMetrics::default(),
         }
+    }
+
+    /// The same operator counting failures, retries and errors in `metrics`.
+    pub fn with_metrics(mut self, metrics: ErrorMetrics) -> Self {
+        self.metrics = metrics;
+        self
     }
 
     /// The same operator with another way to wait (tests pass a recorder).
@@ -85,19 +95,26 @@ impl RetryWithTolerance {
             let error = match operation() {
                 Ok(value) => return Ok(value),
                 Err(StageError::Fatal(error)) => {
+                    self.metrics.record_failure();
                     return Err(self.judge(stage, error, stage.tolerates_any_error()));
                 }
                 Err(StageError::Retriable(error)) => error,
             };
+            self.metrics.record_failure();
             match self.backoff(attempt, deadline) {
-                Some(wait) => (self.sleep)(wait),
+                Some(wait) => {
+                    self.metrics.retry();
+                    (self.sleep)(wait)
+                }
                 None => return Err(self.judge(stage, error, true)),
             }
         }
     }
 
     fn judge<E>(&self, stage: Stage, error: E, eligible: bool) -> Failure<E> {
-        if eligible && self.config.tolerance == Tolerance::All {
+        let tolerated = eligible && self.config.tolerance == Tolerance::All;
+        self.metrics.record_error(tolerated);
+        if tolerated {
             Failure::Tolerated { stage, error }
         } else {
             Failure::Fatal { stage, error }

@@ -134,6 +134,27 @@ impl KafkaAdmin {
         Ok(())
     }
 
+    /// Deletes consumer group `group` with its committed offsets; a group that does not exist
+    /// is not an error.
+    pub fn delete_group(&self, group: &str) -> Result<(), KafkaClientError> {
+        let operation = || format!("deleting consumer group {group}");
+        let results =
+            futures_executor::block_on(self.inner.delete_groups(&[group], &self.options()))
+                .map_err(|error| KafkaClientError::client(operation(), error))?;
+        for result in results {
+            match result {
+                Ok(_) | Err((_, RDKafkaErrorCode::GroupIdNotFound)) => {}
+                Err((_, code)) => {
+                    return Err(KafkaClientError::client(
+                        operation(),
+                        rdkafka::error::KafkaError::AdminOp(code),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The partition ids of `topic`, or `None` when the broker does not know the topic.
     pub fn partitions(&self, topic: &str) -> Result<Option<Vec<i32>>, KafkaClientError> {
         let metadata = self

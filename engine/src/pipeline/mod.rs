@@ -6,6 +6,7 @@
 //! - [`SinkPipeline`]: consume → converters → transforms → put → pre_commit → commit of what
 //!   the task flushed.
 
+mod active_topics;
 mod dlq;
 mod errant;
 mod report;
@@ -15,6 +16,7 @@ mod submitted;
 mod task;
 mod threads;
 
+pub use active_topics::ActiveTopics;
 pub use dlq::DeadLetterQueue;
 pub use sink::{SinkClients, SinkPipeline, SinkPipelineConfig};
 pub use source::{SourceClients, SourcePipeline, SourcePipelineConfig};

@@ -25,16 +25,18 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, SendTimeoutError, Sender};
 
+use super::active_topics::TopicTracker;
 use super::errant::SinkErrantReporter;
 use super::report::FailureReporter;
 use super::threads::PipelineThreads;
-use super::{DeadLetterQueue, PipelineError};
+use super::{ActiveTopics, DeadLetterQueue, PipelineError};
 use crate::connector::{
     ConnectError, ErrantRecordReporter, PartitionOffsets, SinkTask, SinkTaskContext, TopicPartition,
 };
 use crate::converters::{Converter, HeaderConverter};
 use crate::errors::{ErrorContext, FailedRecord, Failure, RetryWithTolerance, Stage, StageError};
 use crate::kafka::{KafkaConsumer, KafkaMessage, RebalanceEvent};
+use crate::metrics::{ErrorMetrics, SinkMetrics};
 use crate::record::{Origin, Record, RecordBatch};
 use crate::transforms::{Outcome, TransformChain};
 
@@ -60,6 +62,8 @@ pub struct SinkPipelineConfig {
     pub max_batch: usize,
     /// Batches that may wait between the fetch and task threads.
     pub channel_capacity: usize,
+    /// Where the topics the task reads from are recorded (KIP-558).
+    pub active_topics: ActiveTopics,
 }
 
 /// The Kafka clients of a sink task: a consumer already subscribed to `topics` or
@@ -106,8 +110,14 @@ impl SinkPipeline {
         config: SinkPipelineConfig,
         clients: SinkClients,
     ) -> std::io::Result<Self> {
+        let metrics = SinkMetrics::new(&config.connector, config.task_id);
+        let error_metrics = ErrorMetrics::new(&config.connector, config.task_id);
+        let mut config = config;
+        config.errors = config.errors.clone().with_metrics(error_metrics.clone());
         let errors = config.errors.config();
-        let reporter = Arc::new(FailureReporter::new(errors.clone(), clients.dlq));
+        let reporter =
+            Arc::new(FailureReporter::new(errors.clone(), clients.dlq).with_metrics(error_metrics));
+        let topics = TopicTracker::new(&config.connector, config.active_topics.clone());
         let errant = reporter.is_enabled().then(|| {
             Arc::new(SinkErrantReporter::new(
                 Arc::clone(&reporter),
@@ -136,6 +146,7 @@ impl SinkPipeline {
             seen_epochs: BTreeMap::new(),
             min_epochs: BTreeMap::new(),
             controls: control_tx,
+            metrics: metrics.clone(),
             stop: Arc::clone(&stop),
         };
         let task = std::thread::Builder::new()
@@ -150,6 +161,8 @@ impl SinkPipeline {
             epochs: BTreeMap::new(),
             paused: BTreeSet::new(),
             connector_paused: Arc::clone(&paused),
+            metrics,
+            topics,
             stop: Arc::clone(&stop),
         };
         let fetch = std::thread::Builder::new()
@@ -198,6 +211,8 @@ struct Fetcher {
     paused: BTreeSet<TopicPartition>,
     /// Set while the connector is PAUSED.
     connector_paused: Arc<AtomicBool>,
+    metrics: SinkMetrics,
+    topics: TopicTracker,
     stop: Arc<AtomicBool>,
 }
 
@@ -247,7 +262,11 @@ impl Fetcher {
         match control {
             // Kafka logs a failed commit and tries again at the next one.
             Control::Commit(offsets) => {
-                let _ = self.consumer.commit(&offsets);
+                let started = Instant::now();
+                let committed = self.consumer.commit(&offsets);
+                self.metrics
+                    .commits
+                    .commit(started.elapsed(), committed.is_ok());
             }
             Control::Seek(offsets) => {
                 for (partition, offset) in offsets {
@@ -363,7 +382,9 @@ impl Fetcher {
         let mut records = Vec::with_capacity(messages.len());
         let mut originals = Vec::new();
         let mut consumed = PartitionOffsets::new();
+        self.metrics.read(messages.len());
         for message in messages {
+            self.topics.saw(message.topic.as_str());
             note_consumed(&mut consumed, &message);
             let original = self.keep_originals.then(|| message.clone());
             if let Some(record) = self.record(message)? {
@@ -500,6 +521,7 @@ struct TaskRunner {
     seen_epochs: BTreeMap<TopicPartition, u64>,
     min_epochs: BTreeMap<TopicPartition, u64>,
     controls: Sender<Control>,
+    metrics: SinkMetrics,
     stop: Arc<AtomicBool>,
 }
 
@@ -525,7 +547,10 @@ impl TaskRunner {
                 .saturating_duration_since(Instant::now())
                 .min(Duration::from_millis(100));
             match events.recv_timeout(wait) {
-                Ok(Event::Assigned(partitions)) => self.task.open(&partitions)?,
+                Ok(Event::Assigned(partitions)) => {
+                    self.task.open(&partitions)?;
+                    self.metrics.partitions(self.context.assignment().len());
+                }
                 Ok(Event::Revoked(partitions)) => {
                     self.commit();
                     self.task.close(&partitions)?;
@@ -533,6 +558,7 @@ impl TaskRunner {
                         self.current.remove(partition);
                         self.consumed.remove(partition);
                     }
+                    self.metrics.partitions(self.context.assignment().len());
                 }
                 Ok(Event::Batch {
                     records,
@@ -574,7 +600,10 @@ impl TaskRunner {
             .collect();
         // `put` takes the batch; a copy is kept for redelivery after a retriable failure.
         loop {
+            let putting = Instant::now();
+            let records = batch.len();
             let outcome = self.task.put(batch.clone());
+            self.metrics.put(records, putting.elapsed());
             // A report the tolerance does not allow fails the task, whatever `put` returned.
             if let Some(message) = self.errant.as_ref().and_then(|e| e.take_failure()) {
                 return Err(PipelineError::ToleranceExceeded {

@@ -19,16 +19,18 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, SendTimeoutError, Sender};
 
+use super::active_topics::TopicTracker;
 use super::report::FailureReporter;
 use super::submitted::SubmittedRecords;
 use super::threads::PipelineThreads;
-use super::{DeadLetterQueue, PipelineError};
+use super::{ActiveTopics, DeadLetterQueue, PipelineError};
 use crate::connector::{ConnectError, SourceTask, SourceTaskContext, WrittenRecord};
 use crate::converters::{Converter, HeaderConverter};
 use crate::errors::{
     ErrorContext, FailedRecord, Failure, RetryWithTolerance, Stage, StageError, Tolerance,
 };
 use crate::kafka::{KafkaAdmin, KafkaHeader, KafkaMessage, KafkaProducer, TopicCreation};
+use crate::metrics::{ErrorMetrics, SourceMetrics};
 use crate::offsets::{OffsetBackingStore, offset_key_bytes, offset_value_bytes};
 use crate::record::{Origin, Record, RecordBatch};
 use crate::transforms::{Outcome, TransformChain};
@@ -55,6 +57,8 @@ pub struct SourcePipelineConfig {
     pub offset_flush_timeout: Duration,
     /// Batches that may wait between the poll and send threads.
     pub channel_capacity: usize,
+    /// Where the topics the task writes to are recorded (KIP-558).
+    pub active_topics: ActiveTopics,
 }
 
 /// The Kafka clients of a source task.
@@ -110,7 +114,11 @@ impl SourcePipeline {
         let (ack_tx, ack_rx) = crossbeam_channel::unbounded();
         let name = format!("{}-{}", config.connector, config.task_id);
         let tolerance = config.errors.config().tolerance;
-        let reporter = FailureReporter::new(config.errors.config().clone(), clients.dlq.take());
+        let metrics = SourceMetrics::new(&config.connector, config.task_id);
+        let error_metrics = ErrorMetrics::new(&config.connector, config.task_id);
+        let reporter = FailureReporter::new(config.errors.config().clone(), clients.dlq.take())
+            .with_metrics(error_metrics.clone());
+        let topics = TopicTracker::new(&config.connector, config.active_topics.clone());
         let sender = SendLoop {
             connector: config.connector.clone(),
             tolerance,
@@ -122,6 +130,8 @@ impl SourcePipeline {
             submitted: SubmittedRecords::default(),
             in_flight: HashMap::new(),
             next_token: 0,
+            metrics: metrics.clone(),
+            topics,
         };
         let send = std::thread::Builder::new()
             .name(format!("{name}-source-send"))
@@ -129,7 +139,8 @@ impl SourcePipeline {
         let poller = Poller {
             task,
             reporter,
-            stages: Stages::from(config),
+            stages: Stages::from(config, error_metrics),
+            metrics,
             stop: Arc::clone(&stop),
             paused: Arc::clone(&paused),
         };
@@ -176,8 +187,8 @@ struct Stages {
     errors: RetryWithTolerance,
 }
 
-impl From<SourcePipelineConfig> for Stages {
-    fn from(config: SourcePipelineConfig) -> Self {
+impl Stages {
+    fn from(config: SourcePipelineConfig, metrics: ErrorMetrics) -> Self {
         Self {
             connector: config.connector,
             task_id: config.task_id,
@@ -185,7 +196,7 @@ impl From<SourcePipelineConfig> for Stages {
             value_converter: config.value_converter,
             header_converter: config.header_converter,
             transforms: config.transforms,
-            errors: config.errors,
+            errors: config.errors.with_metrics(metrics),
         }
     }
 }
@@ -363,6 +374,7 @@ struct Poller {
     task: Box<dyn SourceTask>,
     reporter: FailureReporter,
     stages: Stages,
+    metrics: SourceMetrics,
     stop: Arc<AtomicBool>,
     /// Set while the connector is PAUSED: no polling, acknowledgements still served.
     paused: Arc<AtomicBool>,
@@ -400,8 +412,12 @@ impl Poller {
                 }
                 continue;
             }
+            let polling = Instant::now();
             let batch = match self.task.poll() {
-                Ok(Some(batch)) if !batch.is_empty() => batch,
+                Ok(Some(batch)) if !batch.is_empty() => {
+                    self.metrics.polled(batch.len(), polling.elapsed());
+                    batch
+                }
                 Ok(_) => {
                     if let Ok(ack) = acks.recv_timeout(Duration::from_millis(10)) {
                         self.handle(ack);
@@ -459,6 +475,8 @@ struct SendLoop {
     submitted: SubmittedRecords,
     in_flight: HashMap<usize, Record>,
     next_token: usize,
+    metrics: SourceMetrics,
+    topics: TopicTracker,
 }
 
 impl SendLoop {
@@ -496,6 +514,7 @@ impl SendLoop {
     fn token(&mut self, original: &Record) -> usize {
         let token = self.next_token;
         self.next_token += 1;
+        self.metrics.submitted(1);
         if let Origin::Source { partition, offset } = &original.origin
             && !offset.is_empty()
         {
@@ -516,6 +535,7 @@ impl SendLoop {
                 {
                     creation.maybe_create(admin, message.topic.as_str())?;
                 }
+                self.topics.saw(message.topic.as_str());
                 let token = self.token(&original);
                 match self.clients.producer.send(&message, token) {
                     Ok(()) => {
@@ -531,6 +551,7 @@ impl SendLoop {
 
     fn done(&mut self, token: usize, original: Record, written: Option<WrittenRecord>) {
         self.submitted.complete(token);
+        self.metrics.acknowledged(written.is_some());
         // The poll thread outlives this one; it is gone only if it panicked.
         let _ = self.acks.send(Ack::Record {
             original: Box::new(original),
@@ -573,11 +594,13 @@ impl SendLoop {
                 ))
             })
             .collect();
+        let started = Instant::now();
         let committed = match entries {
             Ok(entries) if entries.is_empty() => true,
             Ok(entries) => self.offsets.set(&entries).is_ok(),
             Err(_) => false,
         };
+        self.metrics.commits.commit(started.elapsed(), committed);
         if committed {
             let _ = self.acks.send(Ack::Committed);
         } else {

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::{
-    DeadLetterQueue, PipelineError, SinkClients, SinkPipeline, SinkPipelineConfig, SourceClients,
-    SourcePipeline, SourcePipelineConfig,
+    ActiveTopics, DeadLetterQueue, PipelineError, SinkClients, SinkPipeline, SinkPipelineConfig,
+    SourceClients, SourcePipeline, SourcePipelineConfig,
 };
 use crate::config::{ConfigError, RawConfig};
 use crate::connector::{SinkTask, SinkTaskContext, SourceTask, SourceTaskContext};
@@ -47,6 +47,8 @@ pub struct TaskEnvironment {
     pub predicates: PredicateRegistry,
     /// Where source tasks commit their offsets.
     pub offsets: Arc<dyn OffsetBackingStore>,
+    /// The topics each connector's tasks use.
+    pub active_topics: ActiveTopics,
 }
 
 /// Why a task could not start.
@@ -254,6 +256,7 @@ fn start_source(
         offset_flush_interval: env.offset_flush_interval,
         offset_flush_timeout: env.offset_flush_timeout,
         channel_capacity: CHANNEL_CAPACITY,
+        active_topics: env.active_topics.clone(),
     };
     Ok(SourcePipeline::start(
         task,
@@ -309,6 +312,7 @@ fn start_sink(
         offset_flush_interval: env.offset_flush_interval,
         max_batch: SINK_MAX_BATCH,
         channel_capacity: CHANNEL_CAPACITY,
+        active_topics: env.active_topics.clone(),
     };
     let context = SinkTaskContext::new(start.task_config, None);
     Ok(SinkPipeline::start(
