@@ -3,5 +3,9 @@
 //!
 //! - [`herder`]: the [`herder::Herder`] contract between the REST API and a worker, and the
 //!   JSON entities of Kafka Connect's REST API.
+//! - [`rest`]: the Kafka Connect REST API over a [`herder::Herder`].
+//! - [`logging`]: the `tracing` subscriber and the log levels `/admin/loggers` changes.
 
 pub mod herder;
+pub mod logging;
+pub mod rest;
