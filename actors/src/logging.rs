@@ -22,6 +22,12 @@ use tracing_subscriber::reload;
 /// The name Kafka Connect gives the root logger.
 pub const ROOT_LOGGER: &str = "root";
 
+/// Installs the process's global subscriber and answers the handle of its levels: see
+/// [`LogLevels::init`].
+pub fn init(default_level: LevelFilter) -> LogLevels {
+    LogLevels::init(default_level)
+}
+
 /// A log4j level name as `/admin/loggers` takes and shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LogLevel {

@@ -111,6 +111,8 @@ async fn wrong_methods_are_a_json_405() {
             "{method} {path}"
         );
     }
+    let reply = api.send("DELETE", "/connectors", None).await;
+    assert_eq!(reply.header("allow"), Some("GET,HEAD,POST"));
 }
 
 #[tokio::test]
