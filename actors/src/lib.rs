@@ -6,7 +6,11 @@
 //! - [`runtime`]: the actor tree — worker supervisor, connector and task actors — and the state
 //!   they report to.
 //! - [`standalone`]: the herder of `sluice standalone`.
+//! - [`rest`]: the Kafka Connect REST API over a [`herder::Herder`].
+//! - [`logging`]: the `tracing` subscriber and the log levels `/admin/loggers` changes.
 
 pub mod herder;
+pub mod logging;
+pub mod rest;
 pub mod runtime;
 pub mod standalone;
