@@ -19,6 +19,12 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run a standalone worker: Kafka's `connect-standalone` (worker properties, then connector
+    /// configs).
+    Standalone(commands::standalone::StandaloneArgs),
+    /// Start an embedded broker with a datagen source, transforms and a file sink, serve the
+    /// REST API, and show live progress.
+    Quickstart(commands::quickstart::QuickstartArgs),
     /// Run a connector config's converters and transforms on sample records, without a broker.
     Transform(commands::transform::TransformArgs),
 }
@@ -27,5 +33,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Transform(args) => commands::transform::run(&args),
+        Command::Standalone(args) => commands::standalone::run(&args),
+        Command::Quickstart(args) => commands::quickstart::run(&args),
     }
 }

@@ -2,7 +2,7 @@
 //! configs and reported statuses — shared by the actors that write it and the herder that
 //! answers the REST API from it (Kafka's memory config and status backing stores).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard};
 
 use sluice_engine::config::RawConfig;
@@ -27,8 +27,6 @@ pub struct ConnectorRecord {
     pub trace: Option<String>,
     /// Each task's status and trace.
     pub tasks: BTreeMap<u32, (State, Option<String>)>,
-    /// Topics the connector's tasks have used (KIP-558).
-    pub topics: BTreeSet<String>,
 }
 
 impl ConnectorRecord {
@@ -46,7 +44,6 @@ impl ConnectorRecord {
             status: State::Unassigned,
             trace: None,
             tasks: BTreeMap::new(),
-            topics: BTreeSet::new(),
         }
     }
 

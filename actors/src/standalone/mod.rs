@@ -3,6 +3,9 @@
 //! forwarded. Changes go through the actor tree; reads are answered from [`WorkerState`].
 
 mod offsets;
+mod worker;
+
+pub use worker::{StandaloneWorker, WorkerOptions, WorkerStartError};
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -37,12 +40,22 @@ pub trait ConfigValidator: Send + Sync + 'static {
     fn plugin_config(&self, plugin: &str) -> HerderResult<Vec<ConfigKeyInfo>>;
 }
 
+/// Worker settings the herder applies itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HerderOptions {
+    /// `topic.tracking.enable`.
+    pub topic_tracking: bool,
+    /// `topic.tracking.allow.reset`.
+    pub topic_tracking_reset: bool,
+}
+
 /// The standalone herder.
 pub struct StandaloneHerder {
     context: Arc<WorkerContext>,
     worker: ActorRef<WorkerMsg>,
     validator: Arc<dyn ConfigValidator>,
     info: ServerInfo,
+    options: HerderOptions,
     ready: AtomicBool,
 }
 
@@ -61,6 +74,7 @@ impl StandaloneHerder {
         context: Arc<WorkerContext>,
         validator: Arc<dyn ConfigValidator>,
         info: ServerInfo,
+        options: HerderOptions,
     ) -> Result<Self, HerderError> {
         let (worker, _) = Actor::spawn(None, WorkerActor, Arc::clone(&context))
             .await
@@ -70,6 +84,7 @@ impl StandaloneHerder {
             worker,
             validator,
             info,
+            options,
             ready: AtomicBool::new(false),
         })
     }
@@ -270,7 +285,9 @@ impl Herder for StandaloneHerder {
     }
 
     async fn delete_connector(&self, name: &str) -> HerderResult<()> {
-        ractor::call!(self.worker, WorkerMsg::Delete, name.to_owned()).map_err(actor_failed)?
+        ractor::call!(self.worker, WorkerMsg::Delete, name.to_owned()).map_err(actor_failed)??;
+        self.context.tasks.active_topics.reset(name);
+        Ok(())
     }
 
     async fn task_configs(&self, name: &str) -> HerderResult<Vec<TaskInfo>> {
@@ -355,14 +372,25 @@ impl Herder for StandaloneHerder {
     }
 
     async fn connector_topics(&self, name: &str) -> HerderResult<Vec<String>> {
-        Ok(self.record(name)?.topics.into_iter().collect())
+        if !self.options.topic_tracking {
+            return Err(HerderError::Forbidden("Topic tracking is disabled.".to_owned()));
+        }
+        self.record(name)?;
+        Ok(self.context.tasks.active_topics.topics(name))
     }
 
     async fn reset_connector_topics(&self, name: &str) -> HerderResult<()> {
-        self.context
-            .state
-            .update(name, |record| record.topics.clear())
-            .ok_or_else(|| not_found(name))
+        if !self.options.topic_tracking {
+            return Err(HerderError::Forbidden("Topic tracking is disabled.".to_owned()));
+        }
+        if !self.options.topic_tracking_reset {
+            return Err(HerderError::Forbidden(
+                "Topic tracking reset is disabled.".to_owned(),
+            ));
+        }
+        self.record(name)?;
+        self.context.tasks.active_topics.reset(name);
+        Ok(())
     }
 
     async fn connector_offsets(&self, name: &str) -> HerderResult<ConnectorOffsets> {
