@@ -1,12 +1,15 @@
 //! Sluice's built-in connectors, registered under their Kafka Connect class names.
 //!
 //! - [`file`]: Kafka's `FileStreamSourceConnector` and `FileStreamSinkConnector`.
+//! - [`datagen`]: Confluent's `DatagenConnector`, generating mock records from quickstart or
+//!   user-supplied Avro schemas with `arg.properties` hints.
 //!
 //! ```
 //! let registry = sluice_connectors::builtin_registry();
 //! assert!(registry.find("FileStreamSource").is_some());
 //! ```
 
+pub mod datagen;
 pub mod file;
 pub mod java_string;
 
@@ -25,12 +28,17 @@ fn file_sink() -> Box<dyn SinkConnector> {
     Box::new(file::FileStreamSinkConnector::default())
 }
 
+fn datagen() -> Box<dyn SourceConnector> {
+    Box::new(datagen::DatagenConnector::default())
+}
+
 /// Adds every built-in connector to `registry`, under its Kafka (or Confluent) class name; the
 /// registry also resolves the simple name and the simple name without `Connector`.
 pub fn register_builtin(registry: &mut ConnectorRegistry) {
     registry
         .register(ConnectorPlugin::source(file::source::CLASS, file_source))
-        .register(ConnectorPlugin::sink(file::sink::CLASS, file_sink));
+        .register(ConnectorPlugin::sink(file::sink::CLASS, file_sink))
+        .register(ConnectorPlugin::source(datagen::CLASS, datagen));
 }
 
 /// A registry holding every built-in connector.
@@ -67,6 +75,17 @@ mod tests {
                 "org.apache.kafka.connect.file.FileStreamSinkConnector",
                 ConnectorType::Sink
             ))
+        );
+        assert_eq!(
+            found("DatagenConnector"),
+            Some((
+                "io.confluent.kafka.connect.datagen.DatagenConnector",
+                ConnectorType::Source
+            ))
+        );
+        assert_eq!(
+            found("Datagen").map(|(class, _)| class),
+            Some("io.confluent.kafka.connect.datagen.DatagenConnector")
         );
         assert_eq!(
             found("FileStreamSinkConnector").map(|(_, ty)| ty),
