@@ -2,6 +2,7 @@
 //! from a bundled quickstart schema or a user-supplied Avro schema with Avro Random Generator
 //! hints (`arg.properties`).
 
+mod compile;
 mod connector;
 mod generator;
 pub mod quickstart;
