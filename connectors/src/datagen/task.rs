@@ -99,13 +99,15 @@ impl DatagenTask {
         // Re-seeding with a seed drawn from the generator lets the offset carry the state.
         let seed = self.rng.i64(..);
         self.rng.seed(seed as u64);
+        // In the iteration order of Confluent's `HashMap`, so the stored JSON matches byte for
+        // byte.
         let offset = SourceMap::from_iter([
             (
                 TASK_GENERATION.to_owned(),
                 Value::Int64(self.generation + 1),
             ),
-            (CURRENT_ITERATION.to_owned(), Value::Int64(self.count + 1)),
             (RANDOM_SEED.to_owned(), Value::Int64(seed)),
+            (CURRENT_ITERATION.to_owned(), Value::Int64(self.count + 1)),
         ]);
         let mut headers = Headers::new();
         let header = Some(self.header_schema.clone());

@@ -256,9 +256,21 @@ fn iterations_hold_across_a_restart_from_the_stored_offset() {
         partition,
         &SourceMap::from_iter([("task.id".to_owned(), Value::Int32(0))])
     );
+    let keys: Vec<&str> = offset_of(&first.records[2])
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        ["task.generation", "random.seed", "current.iteration"]
+    );
     assert_eq!(
         offset_of(&first.records[2]).get("current.iteration"),
         Some(&Value::Int64(3))
+    );
+    assert_eq!(
+        offset_of(&first.records[2]).get("task.generation"),
+        Some(&Value::Int64(1))
     );
     task.stop();
 
@@ -534,4 +546,51 @@ fn schema_filename_is_read() {
     );
     let records = poll_records(&mut task, 1);
     assert!(matches!(field(&records[0], "b"), Value::Boolean(_)));
+}
+
+#[test]
+fn enums_maps_unions_and_named_references_generate_valid_values() {
+    let schema = r#"{"type":"record","name":"Outer","namespace":"ns","fields":[
+        {"name":"suit","type":{"type":"enum","name":"Suit","symbols":["HEARTS","SPADES"]}},
+        {"name":"again","type":"Suit"},
+        {"name":"point","type":{"type":"record","name":"Point","fields":[
+            {"name":"x","type":"int"},{"name":"y","type":"int"}]}},
+        {"name":"other","type":["null","ns.Point"]},
+        {"name":"either","type":["int","string"]},
+        {"name":"attrs","type":{"type":"map","values":"long","arg.properties":{"length":{"min":1,"max":3}}}},
+        {"name":"born","type":{"type":"int","logicalType":"date"}},
+        {"name":"amount","type":{"type":"bytes","logicalType":"decimal","precision":6,"scale":2}}]}"#;
+    let mut task = start(
+        config(&[("schema.string", schema)]),
+        &MemoryOffsets::default(),
+    );
+    let records = poll_records(&mut task, 100);
+    let mut either_kinds = std::collections::BTreeSet::new();
+    for record in &records {
+        let schema = record.value_schema.as_ref().expect("schema");
+        record
+            .value
+            .validate(schema)
+            .expect("value fits its schema");
+        assert!(["HEARTS", "SPADES"].contains(&text(record, "suit")));
+        assert!(["HEARTS", "SPADES"].contains(&text(record, "again")));
+        let either = field(record, "either").as_struct().expect("union struct");
+        either_kinds.insert(
+            either
+                .values()
+                .iter()
+                .position(|value| !value.is_null())
+                .expect("one branch set"),
+        );
+        let Value::Map(attrs) = field(record, "attrs") else {
+            panic!("attrs is a map")
+        };
+        assert!((1..3).contains(&attrs.len()));
+        assert!(matches!(field(record, "born"), Value::Date(_)));
+        let Value::Decimal(amount) = field(record, "amount") else {
+            panic!("amount is a decimal")
+        };
+        assert_eq!(amount.scale(), 2);
+    }
+    assert_eq!(either_kinds, [0, 1].into());
 }
