@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value as Json};
 use sluice_codecs::avro::to_connect::UNION_NAME;
-use sluice_codecs::{LogicalType, SchemaRef, Type, Value};
+use sluice_codecs::{LogicalType, Schema, SchemaRef, Struct, Type, Value};
 
 use super::generator::{DEFAULT_LENGTH, IntKind, Length, Node, Numbers};
 use super::regex::Pattern;
@@ -124,6 +124,11 @@ impl Compiler {
         if matches!(kind, "record" | "error" | "enum" | "fixed") {
             self.register(object, own_namespace);
         }
+        if matches!(kind, "record" | "error" | "array" | "map")
+            && let Some(node) = options(hints, schema, path)?
+        {
+            return Ok(node);
+        }
         match kind {
             "record" | "error" => {
                 let namespace = self.record_namespace(object, own_namespace);
@@ -160,7 +165,18 @@ impl Compiler {
             }
             (Type::Map { value, .. }, _, Some(json)) => {
                 let node = self.node(json, value, namespace, &format!("{path}{{}}"), depth)?;
-                Ok(Node::Map(Box::new(node), length(hints, path)?))
+                let keys = match hint(hints, "keys") {
+                    Some(keys) => {
+                        let key_path = format!("{path}.keys");
+                        primitive(&Schema::string().into_ref(), Some(keys), &key_path)?
+                    }
+                    None => primitive(&Schema::string().into_ref(), None, path)?,
+                };
+                Ok(Node::Map {
+                    keys: Box::new(keys),
+                    values: Box::new(node),
+                    length: length(hints, path)?,
+                })
             }
             _ => Err(format!("{}: unsupported array or map", shown(path))),
         }
@@ -286,7 +302,7 @@ fn primitive(schema: &SchemaRef, hints: Option<&Json>, path: &str) -> Result<Nod
             double: matches!(schema.ty, Type::Float64),
             numbers: float_numbers(hints, path)?,
         }),
-        (None, Type::Boolean) => Ok(Node::Boolean),
+        (None, Type::Boolean) => boolean(hints, path),
         (None, Type::String) => {
             let regex = match hint(hints, "regex") {
                 Some(Json::String(regex)) => Some(
@@ -313,6 +329,24 @@ fn primitive(schema: &SchemaRef, hints: Option<&Json>, path: &str) -> Result<Nod
             schema.ty.tag()
         )),
     }
+}
+
+/// A boolean: `odds` of true (default one half), or `iteration` alternating from `start`.
+fn boolean(hints: Option<&Json>, path: &str) -> Result<Node, String> {
+    if let Some(start) = hint(hint(hints, "iteration"), "start") {
+        let start = start
+            .as_bool()
+            .ok_or_else(|| format!("{}: iteration.start must be a boolean", shown(path)))?;
+        return Ok(Node::Alternate(start));
+    }
+    let odds = match hint(hints, "odds") {
+        None => 0.5,
+        Some(odds) => odds
+            .as_f64()
+            .filter(|odds| (0.0..=1.0).contains(odds))
+            .ok_or_else(|| format!("{}: odds must be between 0.0 and 1.0", shown(path)))?,
+    };
+    Ok(Node::Boolean(odds))
 }
 
 fn hint<'a>(hints: Option<&'a Json>, key: &str) -> Option<&'a Json> {
@@ -364,6 +398,37 @@ fn option_value(option: &Json, schema: &SchemaRef) -> Option<Value> {
         (None, Type::Int64, _) => Value::Int64(int()?),
         (None, Type::Float32, _) => Value::Float32(option.as_f64()? as f32),
         (None, Type::Float64, _) => Value::Float64(option.as_f64()?),
+        // Avro's JSON encoding of bytes: one character per byte.
+        (None, Type::Bytes, Json::String(text)) => {
+            let bytes: Option<Vec<u8>> = text.chars().map(|c| u8::try_from(c).ok()).collect();
+            Value::Bytes(bytes?.into())
+        }
+        (None, Type::Array(items), Json::Array(list)) => Value::Array(
+            list.iter()
+                .map(|item| option_value(item, items))
+                .collect::<Option<_>>()?,
+        ),
+        (None, Type::Map { key, value }, Json::Object(entries)) if key.ty == Type::String => {
+            Value::Map(
+                entries
+                    .iter()
+                    .map(|(k, v)| Some((Value::string(k.as_str()), option_value(v, value)?)))
+                    .collect::<Option<_>>()?,
+            )
+        }
+        (None, Type::Struct(fields), Json::Object(entries)) => {
+            let values = fields
+                .iter()
+                .map(|field| match entries.get(&field.name) {
+                    Some(json) => option_value(json, &field.schema),
+                    None if field.schema.optional || field.schema.default.is_some() => {
+                        Some(Value::Null)
+                    }
+                    None => None,
+                })
+                .collect::<Option<Vec<_>>>()?;
+            Value::Struct(Struct::from_values(schema.clone(), values).ok()?)
+        }
         _ => return None,
     })
 }

@@ -15,8 +15,9 @@ use sluice_codecs::{Decimal, SchemaRef, Str, Struct, Type, Value};
 use super::compile::Compiler;
 use super::regex::Pattern;
 
-/// Length of strings, bytes, arrays and maps without a `length` hint: `[1, 10)`.
-pub(super) const DEFAULT_LENGTH: Length = Length { min: 1, max: 10 };
+/// Length of strings, bytes, arrays and maps without a `length` hint: `[8, 16)`, as in Avro
+/// Random Generator.
+pub(super) const DEFAULT_LENGTH: Length = Length { min: 8, max: 16 };
 /// Bounds of unhinted Date, Time and Timestamp values: 1970 to 2100.
 const MAX_RANDOM_DAYS: i64 = 47_482;
 const MILLIS_PER_DAY: i64 = 86_400_000;
@@ -127,7 +128,10 @@ pub(super) enum Numbers<T> {
 /// What generates one value: a schema position with its hints.
 #[derive(Debug)]
 pub(super) enum Node {
-    Boolean,
+    /// True with the given odds.
+    Boolean(f64),
+    /// `start` for even iterations, its negation for odd ones.
+    Alternate(bool),
     Int(IntKind, Numbers<i64>),
     Float {
         double: bool,
@@ -144,7 +148,11 @@ pub(super) enum Node {
     },
     Choice(Vec<Value>),
     Array(Box<Node>, Length),
-    Map(Box<Node>, Length),
+    Map {
+        keys: Box<Node>,
+        values: Box<Node>,
+        length: Length,
+    },
     Record(SchemaRef, Vec<Node>),
     Optional(Box<Node>),
     Union {
@@ -203,7 +211,8 @@ fn random_text(rng: &mut Rng, length: Length) -> String {
 impl Node {
     fn generate(&self, rng: &mut Rng, iteration: i64) -> Value {
         match self {
-            Self::Boolean => Value::Boolean(rng.bool()),
+            Self::Boolean(odds) => Value::Boolean(rng.f64() < *odds),
+            Self::Alternate(start) => Value::Boolean(*start == (iteration % 2 == 0)),
             Self::Int(kind, numbers) => kind.value(numbers.pick(*kind, rng, iteration)),
             Self::Float {
                 double: true,
@@ -235,11 +244,17 @@ impl Node {
                     .map(|_| item.generate(rng, iteration))
                     .collect(),
             ),
-            Self::Map(value, length) => Value::Map(
+            Self::Map {
+                keys,
+                values,
+                length,
+            } => Value::Map(
                 (0..length.pick(rng))
                     .map(|_| {
-                        let key = random_text(rng, DEFAULT_LENGTH);
-                        (Value::string(key), value.generate(rng, iteration))
+                        (
+                            keys.generate(rng, iteration),
+                            values.generate(rng, iteration),
+                        )
                     })
                     .collect(),
             ),

@@ -594,3 +594,45 @@ fn enums_maps_unions_and_named_references_generate_valid_values() {
     }
     assert_eq!(either_kinds, [0, 1].into());
 }
+
+#[test]
+fn options_for_complex_types_odds_alternation_and_map_keys() {
+    let schema = r#"{"type":"record","name":"Hints","fields":[
+        {"name":"words","type":{"type":"array","items":"string",
+            "arg.properties":{"options":[["Hello","world"],["Goodbye"]]}}},
+        {"name":"day","type":{"type":"record","name":"Day","fields":[
+            {"name":"month","type":"string"},{"name":"day","type":"int"}],
+            "arg.properties":{"options":[{"month":"January","day":2}]}}},
+        {"name":"always","type":{"type":"boolean","arg.properties":{"odds":1.0}}},
+        {"name":"flip","type":{"type":"boolean","arg.properties":{"iteration":{"start":true}}}},
+        {"name":"signs","type":{"type":"map","values":"int","arg.properties":{"length":4,
+            "keys":{"options":["negative","zero","positive"]}}}}]}"#;
+    let mut task = start(
+        config(&[("schema.string", schema)]),
+        &MemoryOffsets::default(),
+    );
+    let records = poll_records(&mut task, 20);
+    for (n, record) in records.iter().enumerate() {
+        let schema = record.value_schema.as_ref().expect("schema");
+        record
+            .value
+            .validate(schema)
+            .expect("value fits its schema");
+        let Value::Array(words) = field(record, "words") else {
+            panic!("words is an array")
+        };
+        assert!(words.len() == 2 || words == &[Value::string("Goodbye")]);
+        let day = field(record, "day").as_struct().expect("day struct");
+        assert_eq!(day.get("month").expect("month").as_str(), Some("January"));
+        assert_eq!(day.get("day").expect("day"), &Value::Int32(2));
+        assert_eq!(field(record, "always"), &Value::Boolean(true));
+        assert_eq!(field(record, "flip"), &Value::Boolean(n % 2 == 0));
+        let Value::Map(signs) = field(record, "signs") else {
+            panic!("signs is a map")
+        };
+        assert_eq!(signs.len(), 4);
+        for (key, _) in signs {
+            assert!(["negative", "zero", "positive"].contains(&key.as_str().expect("string key")));
+        }
+    }
+}
