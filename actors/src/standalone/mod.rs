@@ -373,7 +373,9 @@ impl Herder for StandaloneHerder {
 
     async fn connector_topics(&self, name: &str) -> HerderResult<Vec<String>> {
         if !self.options.topic_tracking {
-            return Err(HerderError::Forbidden("Topic tracking is disabled.".to_owned()));
+            return Err(HerderError::Forbidden(
+                "Topic tracking is disabled.".to_owned(),
+            ));
         }
         self.record(name)?;
         Ok(self.context.tasks.active_topics.topics(name))
@@ -381,7 +383,9 @@ impl Herder for StandaloneHerder {
 
     async fn reset_connector_topics(&self, name: &str) -> HerderResult<()> {
         if !self.options.topic_tracking {
-            return Err(HerderError::Forbidden("Topic tracking is disabled.".to_owned()));
+            return Err(HerderError::Forbidden(
+                "Topic tracking is disabled.".to_owned(),
+            ));
         }
         if !self.options.topic_tracking_reset {
             return Err(HerderError::Forbidden(

@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use sluice_engine::config::{ConfigKeyInfo, RawConfig};
 use sluice_engine::connector::ConnectorRegistry;
-use sluice_engine::offsets::{FileOffsetBackingStore, MemoryOffsetBackingStore, OffsetBackingStore};
+use sluice_engine::offsets::{
+    FileOffsetBackingStore, MemoryOffsetBackingStore, OffsetBackingStore,
+};
 use sluice_engine::pipeline::{ActiveTopics, TaskEnvironment};
 use sluice_engine::worker::{
     Plugins, WorkerConfig, validate_connector_config_with, validation_failure_message,
@@ -154,7 +156,9 @@ impl StandaloneWorker {
             topic_tracking: config.topic_tracking_enable(),
             topic_tracking_reset: config.topic_tracking_allow_reset(),
         };
-        let admin_enabled = config.admin_listeners().is_none_or(|admin| !admin.is_empty());
+        let admin_enabled = config
+            .admin_listeners()
+            .is_none_or(|admin| !admin.is_empty());
         let validator = Arc::new(PluginValidator {
             plugins,
             worker: config,
@@ -275,7 +279,11 @@ fn record_worker_metrics(state: &WorkerState) {
                 (State::Unassigned, "unassigned"),
                 (State::Restarting, "restarting"),
             ] {
-                let value = if status.connector.state == candidate { 1.0 } else { 0.0 };
+                let value = if status.connector.state == candidate {
+                    1.0
+                } else {
+                    0.0
+                };
                 metrics::gauge!(
                     "kafka_connect_connector_metrics_status",
                     "connector" => name.clone(),

@@ -54,8 +54,14 @@ fn worker_config(args: &QuickstartArgs, offsets: &Path) -> anyhow::Result<Worker
     let offsets = offsets.display().to_string();
     let mut config = raw(&[
         ("bootstrap.servers", "embedded"),
-        ("key.converter", "org.apache.kafka.connect.storage.StringConverter"),
-        ("value.converter", "org.apache.kafka.connect.json.JsonConverter"),
+        (
+            "key.converter",
+            "org.apache.kafka.connect.storage.StringConverter",
+        ),
+        (
+            "value.converter",
+            "org.apache.kafka.connect.json.JsonConverter",
+        ),
         ("value.converter.schemas.enable", "false"),
         ("offset.storage.file.filename", &offsets),
         ("offset.flush.interval.ms", "1000"),
@@ -68,14 +74,20 @@ fn worker_config(args: &QuickstartArgs, offsets: &Path) -> anyhow::Result<Worker
 fn source_config(args: &QuickstartArgs) -> RawConfig {
     let mut config = raw(&[
         ("name", "datagen-users"),
-        ("connector.class", "io.confluent.kafka.connect.datagen.DatagenConnector"),
+        (
+            "connector.class",
+            "io.confluent.kafka.connect.datagen.DatagenConnector",
+        ),
         ("kafka.topic", "users"),
         ("quickstart", "users"),
         ("schema.keyfield", "userid"),
         ("max.interval", "0"),
         ("tasks.max", "1"),
         ("transforms", "dropTombstones"),
-        ("transforms.dropTombstones.type", "org.apache.kafka.connect.transforms.Filter"),
+        (
+            "transforms.dropTombstones.type",
+            "org.apache.kafka.connect.transforms.Filter",
+        ),
         ("transforms.dropTombstones.predicate", "isTombstone"),
         ("predicates", "isTombstone"),
         (
@@ -96,7 +108,10 @@ fn sink_config(args: &QuickstartArgs) -> RawConfig {
     let output = args.output.display().to_string();
     raw(&[
         ("name", "file-sink"),
-        ("connector.class", "org.apache.kafka.connect.file.FileStreamSinkConnector"),
+        (
+            "connector.class",
+            "org.apache.kafka.connect.file.FileStreamSinkConnector",
+        ),
         ("topics", "users"),
         ("file", &output),
         ("tasks.max", "1"),
@@ -185,7 +200,10 @@ async fn watch(
         tokio::time::sleep(PROGRESS_INTERVAL).await;
         let written = lines.count(&args.output)?;
         let produced = metrics.map_or(0, |render| {
-            sum_metric(&render(), "kafka_connect_source_task_metrics_source_record_write_total")
+            sum_metric(
+                &render(),
+                "kafka_connect_source_task_metrics_source_record_write_total",
+            )
         });
         let (then, produced_then, written_then) = last;
         let seconds = then.elapsed().as_secs_f64().max(1e-3);

@@ -94,7 +94,10 @@ pub fn worker_config(path: &Path) -> anyhow::Result<WorkerConfig> {
 fn connector_config(path: &Path) -> anyhow::Result<(RawConfig, Option<TargetState>)> {
     let config = load_connector_config(path)
         .with_context(|| format!("reading connector config {}", path.display()))?;
-    if !config.get("name").is_some_and(|name| !name.trim().is_empty()) {
+    if !config
+        .get("name")
+        .is_some_and(|name| !name.trim().is_empty())
+    {
         anyhow::bail!("connector config {} has no `name`", path.display());
     }
     let initial_state = initial_state(path)?;
@@ -107,8 +110,8 @@ fn initial_state(path: &Path) -> anyhow::Result<Option<TargetState>> {
         return Ok(None);
     }
     let text = std::fs::read_to_string(path)?;
-    let json: serde_json::Value = serde_json::from_str(&text)
-        .with_context(|| format!("parsing {}", path.display()))?;
+    let json: serde_json::Value =
+        serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
     let Some(state) = json.get("initial_state").filter(|s| !s.is_null()) else {
         return Ok(None);
     };

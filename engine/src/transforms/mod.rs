@@ -10,6 +10,7 @@ mod filter;
 mod flatten;
 mod header_from;
 mod hoist_field;
+mod inject_fault;
 mod insert_field;
 mod insert_header;
 mod mask_field;

@@ -6,8 +6,8 @@ use crate::record::RecordPart;
 
 use super::{
     Transform, cast, drop_headers, extract_field, filter, flatten, header_from, hoist_field,
-    insert_field, insert_header, mask_field, regex_router, replace_field, set_schema_metadata,
-    timestamp_converter, timestamp_router, value_to_key,
+    inject_fault, insert_field, insert_header, mask_field, regex_router, replace_field,
+    set_schema_metadata, timestamp_converter, timestamp_router, value_to_key,
 };
 
 /// Builds a transform from its own settings (the `transforms.<alias>.` prefix removed) and, for
@@ -68,6 +68,7 @@ impl TransformRegistry {
                 plugin!(filter, key_value: false),
                 plugin!(flatten, key_value: true),
                 plugin!(header_from, key_value: true),
+                plugin!(inject_fault, key_value: false),
                 plugin!(hoist_field, key_value: true),
                 plugin!(insert_field, key_value: true),
                 plugin!(insert_header, key_value: false),
