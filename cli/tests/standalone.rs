@@ -1,0 +1,214 @@
+//! `sluice standalone` end to end: the real binary against the test broker
+//! (`scripts/test-broker.sh`), with FileStream connectors on both sides.
+
+mod support;
+
+use std::path::Path;
+use std::time::Duration;
+
+use support::{Rest, Sluice, bootstrap, free_port, lines, unique, wait_for, write_properties};
+
+const TIMEOUT: Duration = Duration::from_secs(90);
+
+/// Writes worker, source and sink configs moving `input` through a one-partition topic into
+/// `output`; returns the REST port and the three paths.
+fn pipeline_configs(
+    dir: &Path,
+    input: &Path,
+    output: &Path,
+    source_extra: &[(&str, &str)],
+) -> (u16, [String; 3]) {
+    let port = free_port();
+    let topic = unique("lines");
+    let worker = dir.join("worker.properties");
+    let offsets = dir.join("offsets.bin").display().to_string();
+    let listeners = format!("http://127.0.0.1:{port}");
+    write_properties(
+        &worker,
+        &[
+            ("bootstrap.servers", &bootstrap()),
+            ("key.converter", "org.apache.kafka.connect.storage.StringConverter"),
+            ("value.converter", "org.apache.kafka.connect.storage.StringConverter"),
+            ("offset.storage.file.filename", &offsets),
+            ("offset.flush.interval.ms", "500"),
+            ("listeners", &listeners),
+            ("task.restart.backoff.initial.ms", "200"),
+        ],
+    );
+    let source = dir.join("source.properties");
+    let input = input.display().to_string();
+    let mut source_pairs = vec![
+        ("name", "file-source"),
+        ("connector.class", "FileStreamSource"),
+        ("file", input.as_str()),
+        ("topic", topic.as_str()),
+        ("topic.creation.default.partitions", "1"),
+        ("topic.creation.default.replication.factor", "-1"),
+    ];
+    source_pairs.extend_from_slice(source_extra);
+    write_properties(&source, &source_pairs);
+    let sink = dir.join("sink.json");
+    let body = serde_json::json!({
+        "name": "file-sink",
+        "config": {
+            "connector.class": "org.apache.kafka.connect.file.FileStreamSinkConnector",
+            "topics": topic,
+            "file": output.display().to_string(),
+        }
+    });
+    std::fs::write(&sink, body.to_string()).expect("sink config");
+    (
+        port,
+        [worker, source, sink].map(|path| path.display().to_string()),
+    )
+}
+
+fn start(dir: &Path, configs: &[String; 3], log: &str) -> Sluice {
+    let args: Vec<&str> = std::iter::once("standalone")
+        .chain(configs.iter().map(String::as_str))
+        .collect();
+    Sluice::start(&args, &dir.join(log))
+}
+
+#[test]
+fn file_source_to_topic_to_file_sink_is_byte_identical() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("input.txt");
+    let output = dir.path().join("output.txt");
+    let mut text = String::new();
+    for i in 0..2_000 {
+        text.push_str(&format!("line {i}: naïve café ✓ {}\n", "x".repeat(i % 50)));
+    }
+    std::fs::write(&input, &text).expect("input");
+    let (port, configs) = pipeline_configs(dir.path(), &input, &output, &[]);
+    let mut worker = start(dir.path(), &configs, "worker.log");
+    let rest = Rest::new(port);
+    wait_for("every line in the output", TIMEOUT, &mut worker, || {
+        lines(&output).len() >= 2_000
+    });
+    assert_eq!(
+        std::fs::read(&output).expect("output"),
+        text.as_bytes(),
+        "the output is the input, byte for byte"
+    );
+    let status = rest.get("/connectors/file-source/status");
+    assert_eq!(status.body["connector"]["state"], "RUNNING");
+    assert_eq!(status.body["tasks"][0]["state"], "RUNNING");
+    assert_eq!(worker.terminate(), Some(0), "SIGTERM stops it cleanly");
+}
+
+#[test]
+fn kill_9_mid_stream_then_restart_loses_no_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("input.txt");
+    let output = dir.path().join("output.txt");
+    let total = 150_000;
+    let text: String = (0..total).map(|i| format!("record-{i:07}\n")).collect();
+    std::fs::write(&input, &text).expect("input");
+    let (_, configs) = pipeline_configs(dir.path(), &input, &output, &[]);
+
+    let mut first = start(dir.path(), &configs, "first.log");
+    wait_for("some lines in the output", TIMEOUT, &mut first, || {
+        lines(&output).len() >= 5_000
+    });
+    first.kill_9();
+    let after_kill = lines(&output).len();
+    assert!(after_kill < total, "the kill came mid-stream ({after_kill} lines)");
+
+    let mut second = start(dir.path(), &configs, "second.log");
+    let expected: std::collections::BTreeSet<String> =
+        (0..total).map(|i| format!("record-{i:07}")).collect();
+    wait_for("every line after the restart", TIMEOUT * 2, &mut second, || {
+        let seen: std::collections::BTreeSet<String> = lines(&output).into_iter().collect();
+        expected.is_subset(&seen)
+    });
+    let written = lines(&output);
+    assert!(
+        written.len() >= total,
+        "at least once: {} lines written for {total}",
+        written.len()
+    );
+    assert_eq!(second.terminate(), Some(0));
+}
+
+#[test]
+fn a_panicking_task_is_restarted_and_recovers() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("input.txt");
+    let output = dir.path().join("output.txt");
+    let text: String = (0..500).map(|i| format!("event {i}\n")).collect();
+    std::fs::write(&input, &text).expect("input");
+    let (port, configs) = pipeline_configs(
+        dir.path(),
+        &input,
+        &output,
+        &[
+            ("transforms", "fault"),
+            ("transforms.fault.type", "io.sluice.connect.transforms.InjectFault"),
+            ("transforms.fault.panic.after.records", "200"),
+            ("transforms.fault.panic.times", "1"),
+        ],
+    );
+    let mut worker = start(dir.path(), &configs, "worker.log");
+    let rest = Rest::new(port);
+    let expected: std::collections::BTreeSet<String> =
+        text.lines().map(str::to_owned).collect();
+    wait_for("every line despite the panic", TIMEOUT, &mut worker, || {
+        let seen: std::collections::BTreeSet<String> = lines(&output).into_iter().collect();
+        expected.is_subset(&seen)
+    });
+    let log = worker.log_text();
+    assert!(
+        log.contains("InjectFault: panicking after 200 records"),
+        "the task panicked:\n{log}"
+    );
+    assert!(log.contains("restarting the failed task"), "it was restarted:\n{log}");
+    let status = rest.get("/connectors/file-source/tasks/0/status");
+    assert_eq!(status.status, 200);
+    assert_eq!(status.body["state"], "RUNNING", "{}", status.text);
+    assert_eq!(worker.terminate(), Some(0));
+}
+
+#[test]
+fn a_bad_worker_config_exits_2_naming_the_key() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let worker = dir.path().join("worker.properties");
+    write_properties(&worker, &[("bootstrap.servers", "127.0.0.1:1")]);
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_sluice"))
+        .args(["standalone", &worker.display().to_string()])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("key.converter"), "{stderr}");
+}
+
+#[test]
+fn quickstart_moves_100000_records_and_exits_0() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output_file = dir.path().join("users.txt");
+    let port = free_port();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_sluice"))
+        .args([
+            "quickstart",
+            "--records",
+            "100000",
+            "--output",
+            &output_file.display().to_string(),
+            "--listeners",
+            &format!("http://127.0.0.1:{port}"),
+        ])
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
+    let written = lines(&output_file);
+    assert!(written.len() >= 100_000, "{} lines", written.len());
+    assert!(
+        written[0].contains("pipeline=sluice-quickstart") && written[0].contains("userid=User_"),
+        "{}",
+        written[0]
+    );
+    assert!(stderr.contains("in-process mock Kafka cluster"), "{stderr}");
+}
