@@ -13,8 +13,8 @@ pub use def::{
     Config, ConfigDef, ConfigKey, ConfigKeyInfo, ConfigValueInfo, DefaultValue, Importance, Width,
 };
 pub use error::ConfigError;
-pub use infos::{ConfigInfo, ConfigInfos, PluginInfo};
 pub use files::{load_connector_config, load_properties, parse_connector_json, parse_properties};
+pub use infos::{ConfigInfo, ConfigInfos, PluginInfo};
 pub use providers::{
     ConfigProvider, ConfigProviders, DirectoryConfigProvider, EnvVarConfigProvider,
     FileConfigProvider, ProviderError,
