@@ -15,13 +15,14 @@ pub mod connector_config;
 mod plugins;
 mod validate;
 mod worker_config;
+mod worker_keys;
 
 pub use plugins::{PluginConfigError, Plugins};
 pub use validate::{
     NullableConfig, ValidationError, validate_connector_config, validate_connector_config_with,
     validation_failure_message,
 };
-pub use worker_config::{
-    WorkerConfig, WorkerMode, common_config_def, distributed_config_def, sluice_config_def,
-    standalone_config_def,
+pub use worker_config::{WorkerConfig, WorkerMode};
+pub use worker_keys::{
+    common_config_def, distributed_config_def, sluice_config_def, standalone_config_def,
 };
