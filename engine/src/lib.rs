@@ -21,6 +21,8 @@
 //! - [`transforms`] and [`predicates`]: single message transforms and the predicates that gate
 //!   them, by Kafka class name and alias.
 //! - [`values`]: Connect's `Values` rules for writing values as text and inferring them back.
+//! - [`worker`]: the config side of a worker — worker config, the framework's connector keys,
+//!   connector config validation and the plugin listing the REST API reports.
 
 pub mod config;
 pub mod connector;
@@ -37,3 +39,4 @@ pub mod record;
 pub mod schema_registry;
 pub mod transforms;
 pub mod values;
+pub mod worker;

@@ -167,7 +167,8 @@ impl ConfigProviders {
             .collect()
     }
 
-    fn resolve_value(&self, key: &str, value: &str) -> Result<String, ConfigError> {
+    /// Resolves the placeholders of one value; errors name `key`.
+    pub(crate) fn resolve_value(&self, key: &str, value: &str) -> Result<String, ConfigError> {
         let mut resolved = String::with_capacity(value.len());
         let mut last = 0;
         for captures in PLACEHOLDER.captures_iter(value) {

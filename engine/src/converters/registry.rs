@@ -132,6 +132,11 @@ impl ConverterRegistry {
         Self { plugins }
     }
 
+    /// Every known plugin, in registration order.
+    pub fn plugins(&self) -> &[ConverterPlugin] {
+        &self.plugins
+    }
+
     /// Adds a converter; a later registration of the same class name wins.
     pub fn register(&mut self, plugin: ConverterPlugin) -> &mut Self {
         self.plugins

@@ -184,7 +184,8 @@ fn probe(key: &str, value: &str) -> Probe {
     }
 }
 
-fn is_secret(key: &str) -> bool {
+/// True for client keys whose values must not be shown (passwords, JAAS configs, secrets).
+pub(crate) fn is_secret(key: &str) -> bool {
     key.contains("password") || key.contains("jaas") || key.contains("secret")
 }
 
@@ -272,47 +273,95 @@ fn prefixed_error(error: ConfigError, prefix: &str) -> ConfigError {
     }
 }
 
-/// `connector.client.config.override.policy`: `All` (the default) allows every override,
-/// `None` none, `Principal` only the SASL/security keys.
+/// `connector.client.config.override.policy`: which `producer.override.`, `consumer.override.`
+/// and `admin.override.` keys a connector may set (Kafka's `ConnectorClientConfigOverridePolicy`
+/// implementations `All`, `None` and `Principal`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OverridePolicy {
+    /// `All` (the default): every override is allowed.
+    #[default]
+    All,
+    /// `None`: no override is allowed.
+    None,
+    /// `Principal`: only `sasl.jaas.config`, `sasl.mechanism` and `security.protocol`.
+    Principal,
+}
+
+impl OverridePolicy {
+    /// The worker key that sets the policy.
+    pub const KEY: &'static str = "connector.client.config.override.policy";
+
+    /// The policy named by an alias (`All`), a simple class name
+    /// (`AllConnectorClientConfigOverridePolicy`) or a full class name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        let name = name.trim();
+        let simple = name.rsplit('.').next().unwrap_or(name);
+        match simple
+            .strip_suffix("ConnectorClientConfigOverridePolicy")
+            .unwrap_or(simple)
+        {
+            "All" => Some(Self::All),
+            "None" => Some(Self::None),
+            "Principal" => Some(Self::Principal),
+            _ => None,
+        }
+    }
+
+    /// The policy a worker config sets; `All` when the key is absent.
+    pub fn from_worker(worker: &RawConfig) -> Result<Self, ConfigError> {
+        match worker.get(Self::KEY) {
+            None => Ok(Self::All),
+            Some(text) => Self::from_name(text).ok_or_else(|| {
+                ConfigError::invalid(Self::KEY, text.as_str(), "Expected All, None or Principal")
+            }),
+        }
+    }
+
+    /// The policy's name, as Kafka's `policyName()` gives it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::All => "All",
+            Self::None => "None",
+            Self::Principal => "Principal",
+        }
+    }
+
+    /// Kafka's error for a connector overriding `client_key` (the key without its
+    /// `*.override.` prefix), or `None` when the policy allows it.
+    pub fn violation(self, client_key: &str) -> Option<String> {
+        let allowed = match self {
+            Self::All => true,
+            Self::None => false,
+            Self::Principal => PRINCIPAL_OVERRIDABLE.contains(&client_key),
+        };
+        (!allowed).then(|| {
+            format!(
+                "The '{}' policy does not allow '{client_key}' to be overridden in the connector configuration.",
+                self.name()
+            )
+        })
+    }
+}
+
+/// Fails on the first connector override of `role` the worker's policy does not allow.
 fn check_override_policy(
     worker: &RawConfig,
     connector: &RawConfig,
     role: ClientRole,
 ) -> Result<(), ConfigError> {
-    const POLICY_KEY: &str = "connector.client.config.override.policy";
-    let policy = worker.get(POLICY_KEY).map_or("All", |p| p.trim());
+    let policy = OverridePolicy::from_worker(worker)?;
     let prefix = role.override_prefix();
-    let simple = policy.rsplit('.').next().unwrap_or(policy);
-    let allowed: fn(&str) -> bool = match simple {
-        "All" | "AllConnectorClientConfigOverridePolicy" => return Ok(()),
-        "None" | "NoneConnectorClientConfigOverridePolicy" => |_| false,
-        "Principal" | "PrincipalConnectorClientConfigOverridePolicy" => {
-            |key| PRINCIPAL_OVERRIDABLE.contains(&key)
-        }
-        _ => {
-            return Err(ConfigError::invalid(
-                POLICY_KEY,
-                policy,
-                "Expected All, None or Principal",
-            ));
-        }
-    };
     for (key, value) in connector {
-        if let Some(client_key) = key.strip_prefix(prefix)
-            && !allowed(client_key)
-        {
+        let Some(client_key) = key.strip_prefix(prefix) else {
+            continue;
+        };
+        if let Some(reason) = policy.violation(client_key) {
             let shown = if is_secret(client_key) {
                 "[hidden]"
             } else {
                 value
             };
-            return Err(ConfigError::invalid(
-                key.as_str(),
-                shown,
-                format!(
-                    "The '{policy}' policy does not allow '{client_key}' to be overridden in the connector configuration."
-                ),
-            ));
+            return Err(ConfigError::invalid(key.as_str(), shown, reason));
         }
     }
     Ok(())

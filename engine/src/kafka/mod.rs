@@ -19,7 +19,7 @@ mod topic_creation;
 
 pub use admin::{CreateOutcome, KafkaAdmin, NewTopicSpec};
 pub use client_config::{
-    ClientRole, DroppedKey, KafkaClientConfig, TaskClient, task_client_config,
+    ClientRole, DroppedKey, KafkaClientConfig, OverridePolicy, TaskClient, task_client_config,
 };
 pub use consumer::{KafkaConsumer, RebalanceEvent};
 pub use embedded::{

@@ -57,6 +57,11 @@ impl PredicateRegistry {
         }
     }
 
+    /// Every known plugin, in registration order.
+    pub fn plugins(&self) -> &[PredicatePlugin] {
+        &self.plugins
+    }
+
     /// Adds a predicate; a later registration of the same class name wins.
     pub fn register(&mut self, plugin: PredicatePlugin) -> &mut Self {
         self.plugins

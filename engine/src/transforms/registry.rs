@@ -83,6 +83,11 @@ impl TransformRegistry {
         }
     }
 
+    /// Every known plugin, in registration order.
+    pub fn plugins(&self) -> &[TransformPlugin] {
+        &self.plugins
+    }
+
     /// Adds a transform; a later registration of the same class name wins. This is how a custom
     /// transform is made available to configs.
     pub fn register(&mut self, plugin: TransformPlugin) -> &mut Self {
