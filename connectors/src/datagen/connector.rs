@@ -6,8 +6,8 @@ use std::time::Duration;
 use sluice_codecs::Str;
 use sluice_codecs::avro::AvroSchema;
 use sluice_engine::config::{
-    ConfigDef, ConfigError, ConfigKey, ConfigKeyInfo, ConfigType, ConfigValue, ConfigValueInfo,
-    Importance, RawConfig, Validator,
+    Config, ConfigDef, ConfigError, ConfigKey, ConfigKeyInfo, ConfigType, ConfigValue,
+    ConfigValueInfo, Importance, RawConfig, Validator,
 };
 use sluice_engine::connector::{ConnectError, Connector, SourceConnector, SourceTask};
 
@@ -82,7 +82,7 @@ pub fn config_def() -> ConfigDef {
                 .importance(Importance::Low)
                 .doc(
                     "Sluice: most records per second each task generates; unset means limited \
-                     only by max.interval",
+                     only by max.interval. When set and max.interval is not, max.interval is 0",
                 ),
         )
 }
@@ -183,9 +183,7 @@ impl Settings {
         };
         Ok(Arc::new(Self {
             topic: Str::from(text(KAFKA_TOPIC_CONFIG)),
-            max_interval: Duration::from_millis(
-                u64::try_from(config.long(MAX_INTERVAL_CONFIG).unwrap_or(500)).unwrap_or(0),
-            ),
+            max_interval: max_interval(&config),
             iterations: config
                 .long(ITERATIONS_CONFIG)
                 .filter(|iterations| *iterations >= 1),
@@ -198,6 +196,17 @@ impl Settings {
             task_id,
         }))
     }
+}
+
+/// `max.interval`; when only `records.per.second` is given, the rate alone sets the pace.
+fn max_interval(config: &Config) -> Duration {
+    let given = config.originals().contains_key(MAX_INTERVAL_CONFIG);
+    let millis = match config.long(MAX_INTERVAL_CONFIG) {
+        _ if !given && config.double(RECORDS_PER_SECOND_CONFIG).is_some() => 0,
+        Some(millis) => u64::try_from(millis).unwrap_or(0),
+        None => 0,
+    };
+    Duration::from_millis(millis)
 }
 
 /// A long config value shortened for an error message.
