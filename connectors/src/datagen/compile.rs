@@ -138,6 +138,9 @@ impl Compiler {
             "array" | "map" => self.container(object, hints, schema, namespace, path, depth),
             "fixed" if schema.logical_type().is_none() => {
                 let size = object.get("size").and_then(Json::as_u64).unwrap_or(0) as usize;
+                if size > MAX_LENGTH {
+                    return Err(format!("{}: fixed size above {MAX_LENGTH}", shown(path)));
+                }
                 Ok(Node::Bytes(Length {
                     min: size,
                     max: size + 1,
@@ -515,14 +518,28 @@ fn float_numbers(hints: Option<&Json>, path: &str) -> Result<Numbers<f64>, Strin
     Ok(Numbers::Random)
 }
 
+/// Longest string, bytes, array or map a `length` hint may ask for.
+const MAX_LENGTH: usize = 1_000_000;
+
 /// The `length` hint: a number, or `{min, max}` with `max` exclusive.
 fn length(hints: Option<&Json>, path: &str) -> Result<Length, String> {
+    let length = parse_length(hints, path)?;
+    if length.max > MAX_LENGTH + 1 {
+        return Err(format!("{}: length above {MAX_LENGTH}", shown(path)));
+    }
+    Ok(length)
+}
+
+fn parse_length(hints: Option<&Json>, path: &str) -> Result<Length, String> {
     let bad = |json: &Json| format!("{}: bad length {json}", shown(path));
     match hint(hints, "length") {
         None => Ok(DEFAULT_LENGTH),
         Some(json @ Json::Number(n)) => {
             let n = n.as_u64().ok_or_else(|| bad(json))? as usize;
-            Ok(Length { min: n, max: n + 1 })
+            Ok(Length {
+                min: n,
+                max: n.saturating_add(1),
+            })
         }
         Some(json @ Json::Object(bounds)) => {
             let get = |key: &str, default: u64| match bounds.get(key) {
@@ -530,7 +547,7 @@ fn length(hints: Option<&Json>, path: &str) -> Result<Length, String> {
                 Some(value) => value.as_u64().ok_or_else(|| bad(json)),
             };
             let min = get("min", 0)? as usize;
-            let max = get("max", min as u64 + 10)? as usize;
+            let max = get("max", (min as u64).saturating_add(10))? as usize;
             if max <= min {
                 return Err(bad(json));
             }

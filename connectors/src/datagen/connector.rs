@@ -6,8 +6,8 @@ use std::time::Duration;
 use sluice_codecs::Str;
 use sluice_codecs::avro::AvroSchema;
 use sluice_engine::config::{
-    ConfigDef, ConfigError, ConfigKey, ConfigKeyInfo, ConfigType, ConfigValue, ConfigValueInfo,
-    Importance, RawConfig, Validator,
+    Config, ConfigDef, ConfigError, ConfigKey, ConfigKeyInfo, ConfigType, ConfigValue,
+    ConfigValueInfo, Importance, RawConfig, Validator,
 };
 use sluice_engine::connector::{ConnectError, Connector, SourceConnector, SourceTask};
 
@@ -82,7 +82,7 @@ pub fn config_def() -> ConfigDef {
                 .importance(Importance::Low)
                 .doc(
                     "Sluice: most records per second each task generates; unset means limited \
-                     only by max.interval",
+                     only by max.interval. When set and max.interval is not, max.interval is 0",
                 ),
         )
 }
@@ -107,73 +107,14 @@ impl Settings {
     /// Parses and checks `raw`, compiling the schema; errors name the offending key.
     pub(crate) fn parse(raw: &RawConfig) -> Result<Arc<Self>, ConfigError> {
         let config = config_def().parse(raw)?;
-        let text = |key: &str| config.string(key).unwrap_or_default().to_owned();
-        let sources = [
-            QUICKSTART_CONFIG,
-            SCHEMA_STRING_CONFIG,
-            SCHEMA_FILENAME_CONFIG,
-        ];
-        let set: Vec<&str> = sources
-            .into_iter()
-            .filter(|key| !text(key).is_empty())
-            .collect();
-        let (source_key, schema_text, default_key) = match set.as_slice() {
-            [] => {
-                return Err(ConfigError::invalid(
-                    QUICKSTART_CONFIG,
-                    "",
-                    "one of quickstart, schema.string or schema.filename must be set",
-                ));
-            }
-            [QUICKSTART_CONFIG] => {
-                let name = text(QUICKSTART_CONFIG);
-                let found = quickstart::find(&name).ok_or_else(|| {
-                    ConfigError::invalid(QUICKSTART_CONFIG, &name, "unknown quickstart")
-                })?;
-                (QUICKSTART_CONFIG, found.schema.to_owned(), found.key_field)
-            }
-            [SCHEMA_STRING_CONFIG] => (SCHEMA_STRING_CONFIG, text(SCHEMA_STRING_CONFIG), ""),
-            [_] => {
-                let path = text(SCHEMA_FILENAME_CONFIG);
-                let contents = std::fs::read_to_string(&path).map_err(|error| {
-                    ConfigError::invalid(
-                        SCHEMA_FILENAME_CONFIG,
-                        &path,
-                        format!("Unable to read the schema file: {error}"),
-                    )
-                })?;
-                (SCHEMA_FILENAME_CONFIG, contents, "")
-            }
-            [_, second, ..] => {
-                return Err(ConfigError::invalid(
-                    *second,
-                    text(second),
-                    "only one of quickstart, schema.string and schema.filename may be set",
-                ));
-            }
-        };
-        let shown = abbreviated(&text(source_key));
+        let (source_key, schema_text, default_key) = schema_source(&config)?;
+        let shown = abbreviated(config.string(source_key).unwrap_or_default());
         let invalid = |reason: String| ConfigError::invalid(source_key, &shown, reason);
         let avro = AvroSchema::parse(&schema_text).map_err(|error| invalid(error.to_string()))?;
         let json: serde_json::Value = serde_json::from_str(&schema_text)
             .map_err(|error| invalid(format!("invalid schema JSON: {error}")))?;
         let generator = RecordGenerator::compile(&json, avro.connect_schema()).map_err(&invalid)?;
-        let key_name = match text(SCHEMA_KEYFIELD_CONFIG) {
-            name if name.is_empty() => default_key.to_owned(),
-            name => name,
-        };
-        let key_field = if key_name.is_empty() {
-            None
-        } else {
-            let field = generator.schema().field(&key_name).ok_or_else(|| {
-                ConfigError::invalid(
-                    SCHEMA_KEYFIELD_CONFIG,
-                    &key_name,
-                    format!("the schema has no top-level field {key_name}"),
-                )
-            })?;
-            Some(field.index)
-        };
+        let key_field = key_field(&config, &generator, default_key)?;
         let task_id = match raw.get(TASK_ID) {
             Some(id) => id
                 .trim()
@@ -182,22 +123,109 @@ impl Settings {
             None => 0,
         };
         Ok(Arc::new(Self {
-            topic: Str::from(text(KAFKA_TOPIC_CONFIG)),
-            max_interval: Duration::from_millis(
-                u64::try_from(config.long(MAX_INTERVAL_CONFIG).unwrap_or(500)).unwrap_or(0),
+            topic: Str::from(
+                config
+                    .string(KAFKA_TOPIC_CONFIG)
+                    .unwrap_or_default()
+                    .to_owned(),
             ),
+            max_interval: max_interval(&config),
             iterations: config
                 .long(ITERATIONS_CONFIG)
                 .filter(|iterations| *iterations >= 1),
             generator,
             key_field,
             random_seed: config.long(RANDOM_SEED_CONFIG),
-            min_gap: config
-                .double(RECORDS_PER_SECOND_CONFIG)
-                .map(|rate| Duration::from_secs_f64(1.0 / rate)),
+            min_gap: config.double(RECORDS_PER_SECOND_CONFIG).map(|rate| {
+                Duration::try_from_secs_f64(1.0 / rate).map_or(MAX_PAUSE, |gap| gap.min(MAX_PAUSE))
+            }),
             task_id,
         }))
     }
+}
+
+/// Longest wait between two records a config can ask for; keeps schedules far from overflow.
+const MAX_PAUSE: Duration = Duration::from_secs(86_400);
+
+/// Which key supplies the schema, the schema text, and the quickstart's key field (empty for
+/// user schemas). Exactly one of `quickstart`, `schema.string` and `schema.filename` is set.
+fn schema_source(config: &Config) -> Result<(&'static str, String, &'static str), ConfigError> {
+    let text = |key: &str| config.string(key).unwrap_or_default().to_owned();
+    let set: Vec<&'static str> = [
+        QUICKSTART_CONFIG,
+        SCHEMA_STRING_CONFIG,
+        SCHEMA_FILENAME_CONFIG,
+    ]
+    .into_iter()
+    .filter(|key| !text(key).is_empty())
+    .collect();
+    match set.as_slice() {
+        [] => Err(ConfigError::invalid(
+            QUICKSTART_CONFIG,
+            "",
+            "one of quickstart, schema.string or schema.filename must be set",
+        )),
+        [QUICKSTART_CONFIG] => {
+            let name = text(QUICKSTART_CONFIG);
+            let found = quickstart::find(&name).ok_or_else(|| {
+                ConfigError::invalid(QUICKSTART_CONFIG, &name, "unknown quickstart")
+            })?;
+            Ok((QUICKSTART_CONFIG, found.schema.to_owned(), found.key_field))
+        }
+        [SCHEMA_STRING_CONFIG] => Ok((SCHEMA_STRING_CONFIG, text(SCHEMA_STRING_CONFIG), "")),
+        [_] => {
+            let path = text(SCHEMA_FILENAME_CONFIG);
+            let contents = std::fs::read_to_string(&path).map_err(|error| {
+                ConfigError::invalid(
+                    SCHEMA_FILENAME_CONFIG,
+                    &path,
+                    format!("Unable to read the schema file: {error}"),
+                )
+            })?;
+            Ok((SCHEMA_FILENAME_CONFIG, contents, ""))
+        }
+        [_, second, ..] => Err(ConfigError::invalid(
+            *second,
+            text(second),
+            "only one of quickstart, schema.string and schema.filename may be set",
+        )),
+    }
+}
+
+/// Index of the key field: `schema.keyfield`, else the quickstart's; `None` for no key field.
+fn key_field(
+    config: &Config,
+    generator: &RecordGenerator,
+    default_key: &str,
+) -> Result<Option<usize>, ConfigError> {
+    let name = match config.string(SCHEMA_KEYFIELD_CONFIG).unwrap_or_default() {
+        "" => default_key,
+        name => name,
+    };
+    if name.is_empty() {
+        return Ok(None);
+    }
+    let field = generator.schema().field(name).ok_or_else(|| {
+        ConfigError::invalid(
+            SCHEMA_KEYFIELD_CONFIG,
+            name,
+            format!("the schema has no top-level field {name}"),
+        )
+    })?;
+    Ok(Some(field.index))
+}
+
+/// `max.interval`; when only `records.per.second` is given, the rate alone sets the pace.
+fn max_interval(config: &Config) -> Duration {
+    let given = config.originals().contains_key(MAX_INTERVAL_CONFIG);
+    let millis = match config.long(MAX_INTERVAL_CONFIG) {
+        _ if !given && config.double(RECORDS_PER_SECOND_CONFIG).is_some() => 0,
+        Some(millis) => u64::try_from(millis)
+            .unwrap_or(0)
+            .min(MAX_PAUSE.as_millis() as u64),
+        None => 0,
+    };
+    Duration::from_millis(millis)
 }
 
 /// A long config value shortened for an error message.

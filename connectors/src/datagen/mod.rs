@@ -11,6 +11,8 @@ mod task;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_quickstarts;
 
 pub use connector::{DatagenConnector, config_def};
 pub use task::DatagenTask;

@@ -8,6 +8,8 @@ use fastrand::Rng;
 
 /// How many repetitions beyond the minimum an unbounded quantifier (`*`, `+`, `{n,}`) adds at most.
 const UNBOUNDED_EXTRA: u32 = 8;
+/// Most repetitions a counted quantifier may ask for, so a pattern cannot demand gigabytes.
+const MAX_REPEAT: u32 = 10_000;
 
 /// A parsed pattern that generates matching strings.
 #[derive(Debug, Clone, PartialEq)]
@@ -246,6 +248,11 @@ impl Parser {
                 "repetition {{{body}}} at {start} has max below min"
             ));
         }
+        if max > MAX_REPEAT {
+            return Err(format!(
+                "repetition {{{body}}} at {start} exceeds {MAX_REPEAT} repetitions"
+            ));
+        }
         self.at = start + close + 1;
         self.skip_lazy();
         Ok(Pattern::Repeat(Box::new(atom), min, max))
@@ -307,5 +314,6 @@ mod tests {
         assert!(Pattern::parse(r"(a)\1").is_err());
         assert!(Pattern::parse("a{3,1}").is_err());
         assert!(Pattern::parse("(ab").is_err());
+        assert!(Pattern::parse("a{1000000}").is_err());
     }
 }

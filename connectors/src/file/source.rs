@@ -276,6 +276,12 @@ impl FileStreamSourceTask {
         self
     }
 
+    /// Reads stdin from `chunks` instead of the process's stdin, for tests.
+    #[cfg(test)]
+    pub(crate) fn use_stdin_chunks(&mut self, chunks: Receiver<Vec<u8>>) {
+        self.input = Some(Input::Stdin(chunks));
+    }
+
     /// Opens the file (or stdin); false when the file does not exist yet.
     fn open(&mut self) -> Result<bool, ConnectError> {
         let Some(filename) = &self.filename else {

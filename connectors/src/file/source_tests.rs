@@ -210,3 +210,21 @@ fn bad_configs_name_the_key() {
         .expect_err("batch.size below 1");
     assert!(error.to_string().contains("batch.size"), "{error}");
 }
+
+#[test]
+fn stdin_mode_keeps_no_offsets() {
+    let mut task = FileStreamSourceTask::new();
+    task.start(MemoryOffsets::default().context(raw(&[("topic", "lines"), ("file", "")])))
+        .expect("stdin config");
+    let (sender, chunks) = std::sync::mpsc::channel();
+    task.use_stdin_chunks(chunks);
+    sender.send(b"typed\r\nmore".to_vec()).expect("send");
+    let records = poll_all(&mut task);
+    assert_eq!(lines(&records), ["typed"]);
+    let Origin::Source { partition, offset } = &records[0].origin else {
+        panic!("source record expected")
+    };
+    assert!(partition.is_empty() && offset.is_empty());
+    sender.send(b"\n".to_vec()).expect("send");
+    assert_eq!(lines(&poll_all(&mut task)), ["more"]);
+}
