@@ -451,3 +451,31 @@ fn failure_message_lists_every_error() {
          You can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`"
     );
 }
+
+#[test]
+fn what_building_refuses_is_reported_too() {
+    let infos = validate(&[
+        ("name", "s"),
+        ("connector.class", SINK),
+        ("topics", "a"),
+        ("transforms", "drop"),
+        ("transforms.drop.type", "Filter"),
+        ("transforms.drop.predicate", "isTombstone"),
+        ("value.converter", "StringConverter"),
+        ("value.converter.converter.encoding", "EBCDIC"),
+    ]);
+    assert_eq!(
+        all_errors(&infos),
+        [
+            (
+                "transforms.drop.predicate",
+                "Invalid value isTombstone for configuration transforms.drop.predicate: Predicate alias 'isTombstone' is not listed in 'predicates'"
+            ),
+            (
+                "value.converter.converter.encoding",
+                "Invalid value EBCDIC for configuration value.converter.converter.encoding: only UTF-8 is supported"
+            ),
+        ]
+    );
+    assert_eq!(infos.error_count, 2);
+}
