@@ -479,3 +479,37 @@ fn what_building_refuses_is_reported_too() {
     );
     assert_eq!(infos.error_count, 2);
 }
+
+#[test]
+fn topic_creation_keys_are_checked_when_the_worker_allows_creation() {
+    let config: NullableConfig = [
+        ("name", "src"),
+        ("connector.class", SOURCE),
+        ("file", "/tmp/in"),
+        ("topic.creation.default.replication.factor", "0"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), Some(v.to_owned())))
+    .collect();
+    let check = |worker: &RawConfig| {
+        validate_connector_config_with(&test_plugins(), &config, &ConfigProviders::none(), worker)
+            .expect("validation runs")
+    };
+    let infos = check(&RawConfig::new());
+    assert_eq!(
+        all_errors(&infos),
+        [
+            (
+                "topic.creation.default.replication.factor",
+                "Invalid value 0 for configuration topic.creation.default.replication.factor: Replication factor must be positive and not larger than the number of brokers in the Kafka cluster, or -1 to use the broker's default"
+            ),
+            (
+                "topic.creation.default.partitions",
+                "Missing required configuration \"topic.creation.default.partitions\" which has no default value."
+            ),
+        ]
+    );
+    assert!(infos.groups.contains(&"Topic Creation: default".to_owned()));
+    let off = check(&raw(&[("topic.creation.enable", "false")]));
+    assert_eq!(off.error_count, 0);
+}
