@@ -11,8 +11,10 @@ use crate::config::{
     ConfigValueInfo, RawConfig,
 };
 use crate::connector::{ConnectorPlugin, ConnectorType};
+use crate::converters::ConverterType;
 use crate::kafka::client_config::is_secret;
 use crate::kafka::{ClientRole, OverridePolicy};
+use crate::transforms::TransformChain;
 
 use super::Plugins;
 use super::connector_config::{enriched_config_def, uses_topic_creation};
@@ -112,6 +114,7 @@ pub fn validate_connector_config_with(
     if connector_type == ConnectorType::Sink {
         check_sink_topics(&resolved, &mut report);
     }
+    check_transform_chain(plugins, &resolved, &mut report);
     let instance = plugin.instantiate();
     let connector = instance.as_connector();
     report.add_def(&connector.config_def(), connector.validate(&resolved));
@@ -151,9 +154,9 @@ fn prefixed_parts(
         .map(|(_, role)| client_overrides(resolved, *role, policy))
         .collect();
     for (class_key, converter_type) in [
-        ("header.converter", "header"),
-        ("key.converter", "key"),
-        ("value.converter", "value"),
+        ("header.converter", ConverterType::Header),
+        ("key.converter", ConverterType::Key),
+        ("value.converter", ConverterType::Value),
     ] {
         parts.extend(converter_settings(
             plugins,
@@ -343,6 +346,23 @@ fn check_sink_topics(raw: &RawConfig, report: &mut Report) {
     }
 }
 
+/// Builds the transform chain when its keys passed their checks, reporting what building
+/// refuses (e.g. a `predicate` alias that `predicates` does not list), as starting the
+/// connector would.
+fn check_transform_chain(plugins: &Plugins, raw: &RawConfig, report: &mut Report) {
+    let chain_keys_ok = report
+        .entries
+        .iter()
+        .filter(|(key, _)| key.starts_with("transforms") || key.starts_with("predicates"))
+        .all(|(_, (_, value))| value.errors.is_empty());
+    if !chain_keys_ok {
+        return;
+    }
+    if let Err(error) = TransformChain::from_config(raw, &plugins.transforms, &plugins.predicates) {
+        report.add_error(error.key().unwrap_or("transforms"), &error.to_string());
+    }
+}
+
 /// The override entries of one client, checked against the policy (Kafka's
 /// `validateClientOverrides`). Sluice has no ConfigDef of the Java clients, so the entries
 /// have no definition.
@@ -380,7 +400,7 @@ fn converter_settings(
     raw: &RawConfig,
     report: &Report,
     class_key: &str,
-    converter_type: &str,
+    converter_type: ConverterType,
 ) -> Option<ConfigInfos> {
     let class = raw.get(class_key)?;
     if report.has_errors(class_key) {
@@ -394,8 +414,8 @@ fn converter_settings(
         .collect();
     settings
         .entry("converter.type".to_owned())
-        .or_insert_with(|| converter_type.to_owned());
-    let configs = def
+        .or_insert_with(|| converter_type.name().to_owned());
+    let mut configs: Vec<ConfigInfo> = def
         .validate(&settings)
         .into_iter()
         .map(|(mut definition, mut value)| {
@@ -407,7 +427,45 @@ fn converter_settings(
             }
         })
         .collect();
+    if configs.iter().all(|info| info.value.errors.is_empty()) {
+        // Sluice's converters may refuse settings their keys allow (e.g. an encoding other than
+        // UTF-8); reporting that here beats failing the task at start.
+        let built = match converter_type {
+            ConverterType::Header => plugins
+                .converters
+                .header_converter(raw, class_key)
+                .map(drop),
+            _ => plugins
+                .converters
+                .key_value_converter(raw, class_key, converter_type)
+                .map(drop),
+        };
+        if let Err(error) = built {
+            add_error(
+                &mut configs,
+                error.key().unwrap_or(class_key),
+                error.to_string(),
+            );
+        }
+    }
     Some(part(configs, def.groups()))
+}
+
+/// Adds `error` to the entry of `key`, or a new entry without a definition.
+fn add_error(configs: &mut Vec<ConfigInfo>, key: &str, error: String) {
+    match configs.iter_mut().find(|info| info.value.name == key) {
+        Some(info) => info.value.errors.push(error),
+        None => configs.push(ConfigInfo {
+            definition: None,
+            value: ConfigValueInfo {
+                name: key.to_owned(),
+                value: None,
+                recommended_values: Vec::new(),
+                errors: vec![error],
+                visible: true,
+            },
+        }),
+    }
 }
 
 /// A prefixed part of the answer: Kafka counts its values with errors.

@@ -451,3 +451,65 @@ fn failure_message_lists_every_error() {
          You can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`"
     );
 }
+
+#[test]
+fn what_building_refuses_is_reported_too() {
+    let infos = validate(&[
+        ("name", "s"),
+        ("connector.class", SINK),
+        ("topics", "a"),
+        ("transforms", "drop"),
+        ("transforms.drop.type", "Filter"),
+        ("transforms.drop.predicate", "isTombstone"),
+        ("value.converter", "StringConverter"),
+        ("value.converter.converter.encoding", "EBCDIC"),
+    ]);
+    assert_eq!(
+        all_errors(&infos),
+        [
+            (
+                "transforms.drop.predicate",
+                "Invalid value isTombstone for configuration transforms.drop.predicate: Predicate alias 'isTombstone' is not listed in 'predicates'"
+            ),
+            (
+                "value.converter.converter.encoding",
+                "Invalid value EBCDIC for configuration value.converter.converter.encoding: only UTF-8 is supported"
+            ),
+        ]
+    );
+    assert_eq!(infos.error_count, 2);
+}
+
+#[test]
+fn topic_creation_keys_are_checked_when_the_worker_allows_creation() {
+    let config: NullableConfig = [
+        ("name", "src"),
+        ("connector.class", SOURCE),
+        ("file", "/tmp/in"),
+        ("topic.creation.default.replication.factor", "0"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), Some(v.to_owned())))
+    .collect();
+    let check = |worker: &RawConfig| {
+        validate_connector_config_with(&test_plugins(), &config, &ConfigProviders::none(), worker)
+            .expect("validation runs")
+    };
+    let infos = check(&RawConfig::new());
+    assert_eq!(
+        all_errors(&infos),
+        [
+            (
+                "topic.creation.default.replication.factor",
+                "Invalid value 0 for configuration topic.creation.default.replication.factor: Replication factor must be positive and not larger than the number of brokers in the Kafka cluster, or -1 to use the broker's default"
+            ),
+            (
+                "topic.creation.default.partitions",
+                "Missing required configuration \"topic.creation.default.partitions\" which has no default value."
+            ),
+        ]
+    );
+    assert!(infos.groups.contains(&"Topic Creation: default".to_owned()));
+    let off = check(&raw(&[("topic.creation.enable", "false")]));
+    assert_eq!(off.error_count, 0);
+}
