@@ -28,8 +28,14 @@ fn every_rest_endpoint_answers_with_kafka_connect_shapes() {
         &worker_props,
         &[
             ("bootstrap.servers", &bootstrap()),
-            ("key.converter", "org.apache.kafka.connect.storage.StringConverter"),
-            ("value.converter", "org.apache.kafka.connect.storage.StringConverter"),
+            (
+                "key.converter",
+                "org.apache.kafka.connect.storage.StringConverter",
+            ),
+            (
+                "value.converter",
+                "org.apache.kafka.connect.storage.StringConverter",
+            ),
             ("offset.storage.file.filename", &offsets),
             ("offset.flush.interval.ms", "200"),
             ("listeners", &format!("http://127.0.0.1:{port}")),
@@ -40,7 +46,9 @@ fn every_rest_endpoint_answers_with_kafka_connect_shapes() {
         &dir.path().join("worker.log"),
     );
     let rest = Rest::new(port);
-    wait_for("GET /health 200", TIMEOUT, &mut worker, || rest.is_healthy());
+    wait_for("GET /health 200", TIMEOUT, &mut worker, || {
+        rest.is_healthy()
+    });
 
     // Root and health.
     let root = rest.get("/");
@@ -64,13 +72,21 @@ fn every_rest_endpoint_answers_with_kafka_connect_shapes() {
         "topic": topic,
         "tasks.max": "1",
     });
-    let created = rest.call("POST", "/connectors", Some(json!({"name": "src", "config": source_config})));
+    let created = rest.call(
+        "POST",
+        "/connectors",
+        Some(json!({"name": "src", "config": source_config})),
+    );
     assert_eq!(created.status, 201, "{}", created.text);
     assert_eq!(created.location.as_deref(), Some("/connectors/src"));
     assert_eq!(created.body["name"], "src");
     assert_eq!(created.body["type"], "source");
     assert_eq!(created.body["config"]["name"], "src");
-    let again = rest.call("POST", "/connectors", Some(json!({"name": "src", "config": source_config})));
+    let again = rest.call(
+        "POST",
+        "/connectors",
+        Some(json!({"name": "src", "config": source_config})),
+    );
     assert_eq!(again.status, 409);
     assert_eq!(again.body["error_code"], 409);
     let invalid = rest.call(
@@ -79,7 +95,14 @@ fn every_rest_endpoint_answers_with_kafka_connect_shapes() {
         Some(json!({"name": "bad", "config": {"connector.class": "FileStreamSource"}})),
     );
     assert_eq!(invalid.status, 400, "{}", invalid.text);
-    assert!(invalid.body["message"].as_str().unwrap_or("").contains("topic"), "{}", invalid.text);
+    assert!(
+        invalid.body["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("topic"),
+        "{}",
+        invalid.text
+    );
     let unknown = rest.call(
         "POST",
         "/connectors",
@@ -97,7 +120,10 @@ fn every_rest_endpoint_answers_with_kafka_connect_shapes() {
     assert_eq!(expanded["src"]["info"]["type"], "source");
     let info = rest.get("/connectors/src").body;
     assert_eq!(info["tasks"], json!([{"connector": "src", "task": 0}]));
-    assert_eq!(rest.get("/connectors/src/config").body["topic"], json!(topic));
+    assert_eq!(
+        rest.get("/connectors/src/config").body["topic"],
+        json!(topic)
+    );
     let tasks = rest.get("/connectors/src/tasks").body;
     assert_eq!(tasks[0]["id"], json!({"connector": "src", "task": 0}));
     let task = rest.get("/connectors/src/tasks/0/status");
@@ -105,7 +131,10 @@ fn every_rest_endpoint_answers_with_kafka_connect_shapes() {
     assert_eq!(task.body["id"], 0);
     assert_eq!(task.body["worker_id"], json!(format!("127.0.0.1:{port}")));
     assert_eq!(rest.get("/connectors/src/tasks/7/status").status, 404);
-    assert_eq!(rest.get("/connectors/src/tasks-config").body["src-0"]["topic"], json!(topic));
+    assert_eq!(
+        rest.get("/connectors/src/tasks-config").body["src-0"]["topic"],
+        json!(topic)
+    );
 
     // A sink through PUT .../config: 201 when created, 200 when updated; PATCH merges.
     let output = dir.path().join("out.txt").display().to_string();
@@ -115,34 +144,62 @@ fn every_rest_endpoint_answers_with_kafka_connect_shapes() {
     assert_eq!(put.body["type"], "sink");
     let mut changed = sink.clone();
     changed["tasks.max"] = json!("1");
-    assert_eq!(rest.call("PUT", "/connectors/sink/config", Some(changed)).status, 200);
-    let patched = rest.call("PATCH", "/connectors/sink/config", Some(json!({"tasks.max": null, "errors.tolerance": "all"})));
+    assert_eq!(
+        rest.call("PUT", "/connectors/sink/config", Some(changed))
+            .status,
+        200
+    );
+    let patched = rest.call(
+        "PATCH",
+        "/connectors/sink/config",
+        Some(json!({"tasks.max": null, "errors.tolerance": "all"})),
+    );
     assert_eq!(patched.status, 200, "{}", patched.text);
     assert_eq!(patched.body["config"]["errors.tolerance"], "all");
     assert!(patched.body["config"].get("tasks.max").is_none());
 
     // Data flows: topics and metrics move.
-    wait_for("the sink wrote the first lines", TIMEOUT, &mut worker, || {
-        support::lines(std::path::Path::new(&output)).len() >= 100
-    });
+    wait_for(
+        "the sink wrote the first lines",
+        TIMEOUT,
+        &mut worker,
+        || support::lines(std::path::Path::new(&output)).len() >= 100,
+    );
     assert_eq!(
         rest.get("/connectors/src/topics").body,
         json!({"src": {"topics": [topic]}})
     );
     let metrics = rest.get("/metrics");
     assert_eq!(metrics.status, 200);
-    let polled = metric(&metrics.text, "kafka_connect_source_task_metrics_source_record_poll_total");
+    let polled = metric(
+        &metrics.text,
+        "kafka_connect_source_task_metrics_source_record_poll_total",
+    );
     assert!(polled >= 100.0, "{}", metrics.text);
     for i in 0..50 {
         writeln!(file, "second {i}").expect("write");
     }
     file.flush().expect("flush");
     wait_for("the poll counter moved", TIMEOUT, &mut worker, || {
-        metric(&rest.get("/metrics").text, "kafka_connect_source_task_metrics_source_record_poll_total") >= 150.0
+        metric(
+            &rest.get("/metrics").text,
+            "kafka_connect_source_task_metrics_source_record_poll_total",
+        ) >= 150.0
     });
-    assert!(rest.get("/metrics").text.contains("kafka_connect_sink_task_metrics_sink_record_send_total"));
-    assert_eq!(rest.call("PUT", "/connectors/src/topics/reset", None).status, 202);
-    assert_eq!(rest.get("/connectors/src/topics").body, json!({"src": {"topics": []}}));
+    assert!(
+        rest.get("/metrics")
+            .text
+            .contains("kafka_connect_sink_task_metrics_sink_record_send_total")
+    );
+    assert_eq!(
+        rest.call("PUT", "/connectors/src/topics/reset", None)
+            .status,
+        202
+    );
+    assert_eq!(
+        rest.get("/connectors/src/topics").body,
+        json!({"src": {"topics": []}})
+    );
 
     // Pause, resume, restarts.
     assert_eq!(rest.call("PUT", "/connectors/src/pause", None).status, 202);
@@ -160,11 +217,26 @@ fn every_rest_endpoint_answers_with_kafka_connect_shapes() {
     assert_eq!(with_tasks.status, 202, "{}", with_tasks.text);
     assert_eq!(with_tasks.body["connector"]["state"], "RESTARTING");
     assert_eq!(with_tasks.body["tasks"][0]["state"], "RESTARTING");
-    let only_failed = rest.call("POST", "/connectors/src/restart?includeTasks=true&onlyFailed=true", None);
+    let only_failed = rest.call(
+        "POST",
+        "/connectors/src/restart?includeTasks=true&onlyFailed=true",
+        None,
+    );
     assert_eq!(only_failed.status, 202);
-    assert_eq!(rest.call("POST", "/connectors/src/tasks/0/restart", None).status, 204);
-    assert_eq!(rest.call("POST", "/connectors/src/tasks/9/restart", None).status, 404);
-    assert_eq!(rest.call("POST", "/connectors/nope/restart", None).status, 404);
+    assert_eq!(
+        rest.call("POST", "/connectors/src/tasks/0/restart", None)
+            .status,
+        204
+    );
+    assert_eq!(
+        rest.call("POST", "/connectors/src/tasks/9/restart", None)
+            .status,
+        404
+    );
+    assert_eq!(
+        rest.call("POST", "/connectors/nope/restart", None).status,
+        404
+    );
     wait_for("src RUNNING after restarts", TIMEOUT, &mut worker, || {
         let status = rest.get("/connectors/src/status").body;
         status["connector"]["state"] == "RUNNING" && status["tasks"][0]["state"] == "RUNNING"
@@ -191,33 +263,77 @@ fn every_rest_endpoint_answers_with_kafka_connect_shapes() {
     });
     let altered = rest.call("PATCH", "/connectors/src/offsets", Some(change));
     assert_eq!(altered.status, 200, "{}", altered.text);
-    assert!(altered.body["message"].as_str().unwrap_or("").contains("altered successfully"));
+    assert!(
+        altered.body["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("altered successfully")
+    );
     assert_eq!(
         rest.get("/connectors/src/offsets").body["offsets"][0]["offset"],
         json!({"position": 0})
     );
-    assert_eq!(rest.call("PATCH", "/connectors/src/offsets", Some(json!({"offsets": []}))).status, 400);
+    assert_eq!(
+        rest.call(
+            "PATCH",
+            "/connectors/src/offsets",
+            Some(json!({"offsets": []}))
+        )
+        .status,
+        400
+    );
     let reset = rest.call("DELETE", "/connectors/src/offsets", None);
     assert_eq!(reset.status, 200, "{}", reset.text);
-    assert_eq!(rest.get("/connectors/src/offsets").body, json!({"offsets": []}));
+    assert_eq!(
+        rest.get("/connectors/src/offsets").body,
+        json!({"offsets": []})
+    );
     let sink_offsets = rest.get("/connectors/sink/offsets");
     assert_eq!(sink_offsets.status, 200, "{}", sink_offsets.text);
-    assert_eq!(sink_offsets.body["offsets"][0]["partition"]["kafka_topic"], json!(topic));
+    assert_eq!(
+        sink_offsets.body["offsets"][0]["partition"]["kafka_topic"],
+        json!(topic)
+    );
     assert_eq!(rest.call("PUT", "/connectors/src/resume", None).status, 202);
-    wait_for("src RUNNING after resume from STOPPED", TIMEOUT, &mut worker, || {
-        rest.get("/connectors/src/status").body["tasks"][0]["state"] == "RUNNING"
-    });
+    wait_for(
+        "src RUNNING after resume from STOPPED",
+        TIMEOUT,
+        &mut worker,
+        || rest.get("/connectors/src/status").body["tasks"][0]["state"] == "RUNNING",
+    );
 
     // Plugins.
     let plugins = rest.get("/connector-plugins").body;
-    let classes: Vec<&str> = plugins.as_array().expect("list").iter().filter_map(|p| p["class"].as_str()).collect();
-    assert!(classes.contains(&"org.apache.kafka.connect.file.FileStreamSourceConnector"), "{plugins}");
-    assert!(classes.contains(&"io.confluent.kafka.connect.datagen.DatagenConnector"), "{plugins}");
+    let classes: Vec<&str> = plugins
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|p| p["class"].as_str())
+        .collect();
+    assert!(
+        classes.contains(&"org.apache.kafka.connect.file.FileStreamSourceConnector"),
+        "{plugins}"
+    );
+    assert!(
+        classes.contains(&"io.confluent.kafka.connect.datagen.DatagenConnector"),
+        "{plugins}"
+    );
     let all = rest.get("/connector-plugins?connectorsOnly=false").body;
-    assert!(all.as_array().expect("list").iter().any(|p| p["type"] == "transformation"));
+    assert!(
+        all.as_array()
+            .expect("list")
+            .iter()
+            .any(|p| p["type"] == "transformation")
+    );
     let keys = rest.get("/connector-plugins/FileStreamSource/config");
     assert_eq!(keys.status, 200);
-    assert!(keys.body.as_array().expect("keys").iter().any(|k| k["name"] == "file"));
+    assert!(
+        keys.body
+            .as_array()
+            .expect("keys")
+            .iter()
+            .any(|k| k["name"] == "file")
+    );
     assert_eq!(rest.get("/connector-plugins/NoSuch/config").status, 404);
     let validated = rest.call(
         "PUT",
@@ -232,16 +348,34 @@ fn every_rest_endpoint_answers_with_kafka_connect_shapes() {
     let loggers = rest.get("/admin/loggers");
     assert_eq!(loggers.status, 200);
     assert!(loggers.body["root"]["level"].is_string());
-    let set = rest.call("PUT", "/admin/loggers/sluice_engine", Some(json!({"level": "DEBUG"})));
+    let set = rest.call(
+        "PUT",
+        "/admin/loggers/sluice_engine",
+        Some(json!({"level": "DEBUG"})),
+    );
     assert_eq!(set.status, 200, "{}", set.text);
-    assert_eq!(rest.get("/admin/loggers/sluice_engine").body["level"], "DEBUG");
-    assert_eq!(rest.call("PUT", "/admin/loggers/sluice_engine", Some(json!({"level": "LOUD"}))).status, 404);
+    assert_eq!(
+        rest.get("/admin/loggers/sluice_engine").body["level"],
+        "DEBUG"
+    );
+    assert_eq!(
+        rest.call(
+            "PUT",
+            "/admin/loggers/sluice_engine",
+            Some(json!({"level": "LOUD"}))
+        )
+        .status,
+        404
+    );
 
     // Delete.
     assert_eq!(rest.call("DELETE", "/connectors/src", None).status, 204);
     let gone = rest.get("/connectors/src");
     assert_eq!(gone.status, 404);
-    assert_eq!(gone.body, json!({"error_code": 404, "message": "Connector src not found"}));
+    assert_eq!(
+        gone.body,
+        json!({"error_code": 404, "message": "Connector src not found"})
+    );
     assert_eq!(rest.get("/connectors").body, json!(["sink"]));
     let _: Value = rest.get("/connectors/sink/status").body;
     assert_eq!(worker.terminate(), Some(0));

@@ -27,8 +27,14 @@ fn pipeline_configs(
         &worker,
         &[
             ("bootstrap.servers", &bootstrap()),
-            ("key.converter", "org.apache.kafka.connect.storage.StringConverter"),
-            ("value.converter", "org.apache.kafka.connect.storage.StringConverter"),
+            (
+                "key.converter",
+                "org.apache.kafka.connect.storage.StringConverter",
+            ),
+            (
+                "value.converter",
+                "org.apache.kafka.connect.storage.StringConverter",
+            ),
             ("offset.storage.file.filename", &offsets),
             ("offset.flush.interval.ms", "500"),
             ("listeners", &listeners),
@@ -113,15 +119,23 @@ fn kill_9_mid_stream_then_restart_loses_no_line() {
     });
     first.kill_9();
     let after_kill = lines(&output).len();
-    assert!(after_kill < total, "the kill came mid-stream ({after_kill} lines)");
+    assert!(
+        after_kill < total,
+        "the kill came mid-stream ({after_kill} lines)"
+    );
 
     let mut second = start(dir.path(), &configs, "second.log");
     let expected: std::collections::BTreeSet<String> =
         (0..total).map(|i| format!("record-{i:07}")).collect();
-    wait_for("every line after the restart", TIMEOUT * 2, &mut second, || {
-        let seen: std::collections::BTreeSet<String> = lines(&output).into_iter().collect();
-        expected.is_subset(&seen)
-    });
+    wait_for(
+        "every line after the restart",
+        TIMEOUT * 2,
+        &mut second,
+        || {
+            let seen: std::collections::BTreeSet<String> = lines(&output).into_iter().collect();
+            expected.is_subset(&seen)
+        },
+    );
     let written = lines(&output);
     assert!(
         written.len() >= total,
@@ -144,15 +158,17 @@ fn a_panicking_task_is_restarted_and_recovers() {
         &output,
         &[
             ("transforms", "fault"),
-            ("transforms.fault.type", "io.sluice.connect.transforms.InjectFault"),
+            (
+                "transforms.fault.type",
+                "io.sluice.connect.transforms.InjectFault",
+            ),
             ("transforms.fault.panic.after.records", "200"),
             ("transforms.fault.panic.times", "1"),
         ],
     );
     let mut worker = start(dir.path(), &configs, "worker.log");
     let rest = Rest::new(port);
-    let expected: std::collections::BTreeSet<String> =
-        text.lines().map(str::to_owned).collect();
+    let expected: std::collections::BTreeSet<String> = text.lines().map(str::to_owned).collect();
     wait_for("every line despite the panic", TIMEOUT, &mut worker, || {
         let seen: std::collections::BTreeSet<String> = lines(&output).into_iter().collect();
         expected.is_subset(&seen)
@@ -162,7 +178,10 @@ fn a_panicking_task_is_restarted_and_recovers() {
         log.contains("InjectFault: panicking after 200 records"),
         "the task panicked:\n{log}"
     );
-    assert!(log.contains("restarting the failed task"), "it was restarted:\n{log}");
+    assert!(
+        log.contains("restarting the failed task"),
+        "it was restarted:\n{log}"
+    );
     let status = rest.get("/connectors/file-source/tasks/0/status");
     assert_eq!(status.status, 200);
     assert_eq!(status.body["state"], "RUNNING", "{}", status.text);

@@ -122,7 +122,7 @@ impl StandaloneHerder {
     ) -> HerderResult<()> {
         let actor = self.connector_actor(name).await?;
         let reply = actor
-            .call(|port| message(port), None)
+            .call(message, None)
             .await
             .map_err(actor_failed)?;
         match reply {

@@ -16,7 +16,12 @@ use serde_json::Value;
 pub fn bootstrap() -> String {
     let address =
         std::env::var("SLUICE_TEST_BOOTSTRAP").unwrap_or_else(|_| "127.0.0.1:19092".to_owned());
-    let first = address.split(',').next().unwrap_or(&address).trim().to_owned();
+    let first = address
+        .split(',')
+        .next()
+        .unwrap_or(&address)
+        .trim()
+        .to_owned();
     let reachable = first
         .to_socket_addrs()
         .ok()
@@ -101,7 +106,10 @@ impl Sluice {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        panic!("sluice did not stop within 30 s of SIGTERM:\n{}", self.log_text());
+        panic!(
+            "sluice did not stop within 30 s of SIGTERM:\n{}",
+            self.log_text()
+        );
     }
 
     /// True while the process runs.
@@ -118,11 +126,24 @@ impl Drop for Sluice {
 }
 
 /// Waits until `ready` holds, failing with `what` (and the worker log) after `timeout`.
-pub fn wait_for(what: &str, timeout: Duration, worker: &mut Sluice, mut ready: impl FnMut() -> bool) {
+pub fn wait_for(
+    what: &str,
+    timeout: Duration,
+    worker: &mut Sluice,
+    mut ready: impl FnMut() -> bool,
+) {
     let deadline = Instant::now() + timeout;
     while !ready() {
-        assert!(worker.is_running(), "sluice exited while waiting for {what}:\n{}", worker.log_text());
-        assert!(Instant::now() < deadline, "timed out waiting for {what}:\n{}", worker.log_text());
+        assert!(
+            worker.is_running(),
+            "sluice exited while waiting for {what}:\n{}",
+            worker.log_text()
+        );
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {what}:\n{}",
+            worker.log_text()
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
 }

@@ -127,6 +127,11 @@ impl KafkaConsumer {
         match self.inner.poll(timeout) {
             None => Ok(None),
             Some(Ok(message)) => Ok(Some(KafkaMessage::from_borrowed(&message))),
+            // A subscribed topic that does not exist yet: Kafka's consumer waits for it.
+            Some(Err(error)) if is_missing_topic(&error) => {
+                tracing::debug!(%error, "a subscribed topic does not exist yet");
+                Ok(None)
+            }
             Some(Err(error)) => Err(KafkaClientError::client("consuming", error)),
         }
     }
@@ -350,4 +355,14 @@ impl KafkaConsumer {
             std::thread::sleep(Duration::from_millis(100));
         }
     }
+}
+
+fn is_missing_topic(error: &rdkafka::error::KafkaError) -> bool {
+    matches!(
+        error.rdkafka_error_code(),
+        Some(
+            rdkafka::types::RDKafkaErrorCode::UnknownTopicOrPartition
+                | rdkafka::types::RDKafkaErrorCode::UnknownTopic
+        )
+    )
 }
