@@ -94,10 +94,7 @@ pub fn worker_config(path: &Path) -> anyhow::Result<WorkerConfig> {
 fn connector_config(path: &Path) -> anyhow::Result<(RawConfig, Option<TargetState>)> {
     let config = load_connector_config(path)
         .with_context(|| format!("reading connector config {}", path.display()))?;
-    if !config
-        .get("name")
-        .is_some_and(|name| !name.trim().is_empty())
-    {
+    if config.get("name").is_none_or(|name| name.trim().is_empty()) {
         anyhow::bail!("connector config {} has no `name`", path.display());
     }
     let initial_state = initial_state(path)?;
