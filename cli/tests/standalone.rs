@@ -54,8 +54,9 @@ fn pipeline_configs(
     source_pairs.extend_from_slice(source_extra);
     write_properties(&source, &source_pairs);
     let sink = dir.join("sink.json");
+    // Each run has its own sink name, so its consumer group is its own.
     let body = serde_json::json!({
-        "name": "file-sink",
+        "name": unique("file-sink"),
         "config": {
             "connector.class": "org.apache.kafka.connect.file.FileStreamSinkConnector",
             "topics": topic,

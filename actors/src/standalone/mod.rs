@@ -121,10 +121,7 @@ impl StandaloneHerder {
         message: impl FnOnce(Reply) -> ConnectorMsg,
     ) -> HerderResult<()> {
         let actor = self.connector_actor(name).await?;
-        let reply = actor
-            .call(message, None)
-            .await
-            .map_err(actor_failed)?;
+        let reply = actor.call(message, None).await.map_err(actor_failed)?;
         match reply {
             ractor::rpc::CallResult::Success(result) => result.map_err(HerderError::NotFound),
             _ => Err(HerderError::Internal(format!(

@@ -16,13 +16,17 @@ use sluice_actors::herder::Herder;
 use sluice_actors::rest::MetricsRenderer;
 use sluice_actors::standalone::{StandaloneHerder, StandaloneWorker, WorkerOptions};
 use sluice_engine::config::RawConfig;
-use sluice_engine::kafka::resolve_embedded_bootstrap;
+use sluice_engine::kafka::{EmbeddedBroker, resolve_embedded_bootstrap};
 use sluice_engine::worker::WorkerConfig;
 
 use super::runtime;
 
 /// Give up when no record reached the file for this long.
 const STALL_LIMIT: Duration = Duration::from_secs(120);
+/// The topic between the source and the sink.
+const TOPIC: &str = "users";
+/// Its partitions.
+const TOPIC_PARTITIONS: i32 = 8;
 /// How often progress is shown.
 const PROGRESS_INTERVAL: Duration = Duration::from_secs(1);
 
@@ -38,8 +42,10 @@ pub struct QuickstartArgs {
     /// The REST API listener.
     #[arg(long, default_value = "http://127.0.0.1:8083")]
     listeners: String,
-    /// Records per second the source generates; 0 for as fast as it can.
-    #[arg(long, default_value_t = 0)]
+    /// Records per second the source generates; 0 for as fast as it can (the embedded broker
+    /// keeps only ~5 MiB per partition, so an unthrottled run longer than the sink can follow
+    /// loses the oldest records).
+    #[arg(long, default_value_t = 20_000)]
     rate: u64,
 }
 
@@ -80,7 +86,7 @@ fn source_config(args: &QuickstartArgs) -> RawConfig {
         ),
         ("kafka.topic", "users"),
         ("quickstart", "users"),
-        ("schema.keyfield", "userid"),
+        ("schema.keyfield", "registertime"),
         ("max.interval", "0"),
         ("tasks.max", "1"),
         ("transforms", "dropTombstones"),
@@ -152,6 +158,10 @@ async fn quickstart(
             return Err(error).with_context(|| format!("replacing {}", args.output.display()));
         }
     }
+    // The embedded broker keeps ~5 MiB per partition: eight partitions keep a 100 k-record run
+    // whole even when the sink falls behind. Created before the sink subscribes, which would
+    // auto-create it with four.
+    EmbeddedBroker::get_or_start()?.create_topic(TOPIC, TOPIC_PARTITIONS)?;
     let metrics = runtime::install_metrics();
     let worker = StandaloneWorker::start(WorkerOptions {
         config,

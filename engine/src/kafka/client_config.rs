@@ -225,6 +225,9 @@ pub fn task_client_config(
             config.set_java("client.id", &format!("connector-consumer-{conn}-{id}"))?;
             config.set_java("enable.auto.commit", "false")?;
             config.set_java("auto.offset.reset", "earliest")?;
+            // librdkafka looks for subscribed topics that do not exist yet only at each metadata
+            // refresh (5 minutes by default): a sink started before its topic would sit idle.
+            config.set("topic.metadata.refresh.interval.ms", "5000");
         }
         ClientRole::Admin => {
             config.set_java("client.id", &format!("connector-adminclient-{conn}-{id}"))?;

@@ -169,7 +169,12 @@ fn serve(
             partitions,
             reply,
         } => {
-            let result = cluster.create_topic(&topic, partitions, 1);
+            let result = match cluster.create_topic(&topic, partitions, 1) {
+                Err(rdkafka::error::KafkaError::MockCluster(
+                    rdkafka::types::RDKafkaErrorCode::TopicAlreadyExists,
+                )) => Ok(()),
+                other => other,
+            };
             let _ = reply.send(outcome(format!("creating topic {topic}"), result));
         }
         Request::BrokerDown { broker, reply } => {
