@@ -1,0 +1,162 @@
+//! `org.apache.kafka.connect.mirror.MirrorSourceTask`: consumes its assigned source partitions
+//! and hands their records on as raw bytes, renamed for the target cluster.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use sluice_codecs::{Schema, SchemaRef, Str, Value};
+use sluice_engine::connector::{ConnectError, SourceTask, SourceTaskContext, TopicPartition};
+use sluice_engine::kafka::{KafkaConsumer, KafkaMessage};
+use sluice_engine::record::{Record, RecordBatch, SourceMap};
+
+use super::assignment::{self, TASK_TOPIC_PARTITIONS};
+use super::config::MirrorSourceConfig;
+use super::offsets::{unwrap_offset, wrap_offset, wrap_partition};
+use super::{client_error, config_error};
+
+/// The most records one `poll` returns.
+pub const MAX_BATCH: usize = 2000;
+/// How long one `poll` waits for the first record.
+pub const POLL_TIMEOUT: Duration = Duration::from_millis(100);
+
+/// `org.apache.kafka.connect.mirror.MirrorSourceTask`: copies records of the partitions listed
+/// in `task.assigned.partitions`, resuming after the last offset stored for each.
+///
+/// Keys, values and header values are [`Value::Bytes`] with an optional BYTES schema, so
+/// `ByteArrayConverter` (as key, value and header converter) writes the consumed bytes back
+/// unchanged.
+#[derive(Default)]
+pub struct MirrorSourceTask {
+    running: Option<Running>,
+}
+
+/// Where one source topic goes, and the source partitions of its assigned partitions.
+struct TopicRoute {
+    remote: Str,
+    partitions: HashMap<i32, SourceMap>,
+}
+
+struct Running {
+    consumer: KafkaConsumer,
+    routes: HashMap<String, TopicRoute>,
+    bytes_schema: SchemaRef,
+}
+
+impl MirrorSourceTask {
+    /// The partitions this task copies, with the next offset to read (`None`: the earliest).
+    fn start_positions(
+        partitions: &[TopicPartition],
+        alias: &str,
+        context: &SourceTaskContext,
+    ) -> Result<Vec<(TopicPartition, Option<i64>)>, ConnectError> {
+        let wrapped: Vec<SourceMap> = partitions
+            .iter()
+            .map(|partition| wrap_partition(partition, alias))
+            .collect();
+        let stored = context.offset_reader.offsets(&wrapped)?;
+        Ok(partitions
+            .iter()
+            .zip(&wrapped)
+            .map(|(partition, source)| {
+                let last = stored
+                    .iter()
+                    .find(|(key, _)| key == source)
+                    .and_then(|(_, offset)| unwrap_offset(offset));
+                (partition.clone(), last.map(|offset| offset + 1))
+            })
+            .collect())
+    }
+}
+
+impl SourceTask for MirrorSourceTask {
+    fn start(&mut self, context: SourceTaskContext) -> Result<(), ConnectError> {
+        let config = MirrorSourceConfig::parse(&context.config).map_err(config_error)?;
+        let assigned = context.config.get(TASK_TOPIC_PARTITIONS).ok_or_else(|| {
+            ConnectError::fatal(format!("the task config has no {TASK_TOPIC_PARTITIONS}"))
+        })?;
+        let partitions = assignment::decode_list(assigned).map_err(|entry| {
+            ConnectError::fatal(format!(
+                "{TASK_TOPIC_PARTITIONS}: `{entry}` is not a topic-partition entry"
+            ))
+        })?;
+        let positions = Self::start_positions(&partitions, &config.source_alias, &context)?;
+        let consumer_config = config.source_consumer_config().map_err(config_error)?;
+        let consumer = KafkaConsumer::new(&consumer_config).map_err(client_error)?;
+        // Assigning at the position is `assign` + `seek` in one step; librdkafka refuses a seek
+        // on a partition it has not started fetching yet.
+        consumer.assign(&positions).map_err(client_error)?;
+        let resumed = positions.iter().filter(|(_, at)| at.is_some()).count();
+        tracing::info!(
+            partitions = positions.len(),
+            resumed,
+            "MirrorSourceTask assigned its partitions"
+        );
+        let mut routes: HashMap<String, TopicRoute> = HashMap::new();
+        for partition in &partitions {
+            let route = routes
+                .entry(partition.topic.clone())
+                .or_insert_with(|| TopicRoute {
+                    remote: Str::from(config.remote_topic(&partition.topic)),
+                    partitions: HashMap::new(),
+                });
+            route.partitions.insert(
+                partition.partition,
+                wrap_partition(partition, &config.source_alias),
+            );
+        }
+        self.running = Some(Running {
+            consumer,
+            routes,
+            bytes_schema: Schema::bytes().optional().into_ref(),
+        });
+        Ok(())
+    }
+
+    fn poll(&mut self) -> Result<Option<RecordBatch>, ConnectError> {
+        let Some(running) = &mut self.running else {
+            return Err(ConnectError::fatal("MirrorSourceTask polled before start"));
+        };
+        let messages = running
+            .consumer
+            .poll_batch(MAX_BATCH, POLL_TIMEOUT)
+            .map_err(client_error)?;
+        if messages.is_empty() {
+            return Ok(None);
+        }
+        let mut records = Vec::with_capacity(messages.len());
+        for message in messages {
+            if let Some(record) = running.convert(message) {
+                records.push(record);
+            }
+        }
+        Ok(Some(RecordBatch::new(records)))
+    }
+
+    fn stop(&mut self) {
+        self.running = None;
+    }
+}
+
+impl Running {
+    /// The record to write for a consumed message; `None` for a message of a partition this
+    /// task was not assigned (which the consumer does not deliver).
+    fn convert(&self, message: KafkaMessage) -> Option<Record> {
+        let route = self.routes.get(message.topic.as_str())?;
+        let partition = message.partition?;
+        let source = route.partitions.get(&partition)?.clone();
+        let offset = wrap_offset(message.offset?);
+        let bytes = |value: Option<bytes::Bytes>| value.map_or(Value::Null, Value::Bytes);
+        let schema = Some(self.bytes_schema.clone());
+        let mut record = Record::source(route.remote.clone(), source, offset)
+            .with_key(schema.clone(), bytes(message.key))
+            .with_value(schema.clone(), bytes(message.value))
+            .with_timestamp(message.timestamp);
+        record.partition = Some(partition);
+        for header in message.headers {
+            record
+                .headers
+                .add(header.key, schema.clone(), bytes(header.value));
+        }
+        Some(record)
+    }
+}
