@@ -207,6 +207,8 @@ fn mirror_source_copies_partitions_byte_exact_and_resumes_after_stored_offsets()
         ("source.cluster.alias", "src"),
         ("target.cluster.alias", "tgt"),
         ("source.cluster.bootstrap.servers", &bootstrap),
+        ("target.cluster.bootstrap.servers", &bootstrap),
+        ("replication.factor", "-1"),
         ("topics", &format!(r"(tgt\.)?mirror-src-{suffix}")),
     ]);
     let mut connector = MirrorSourceConnector::default();
@@ -217,6 +219,12 @@ fn mirror_source_copies_partitions_byte_exact_and_resumes_after_stored_offsets()
             TopicPartition::new(&topic, 0),
             TopicPartition::new(&topic, 1)
         ]
+    );
+    // The remote topic was created with the source's partition count (the broker would
+    // auto-create it with 4).
+    assert_eq!(
+        admin.partitions(&remote).expect("described"),
+        Some(vec![0, 1])
     );
     let tasks = connector.task_configs(4).expect("task configs");
     assert_eq!(tasks.len(), 2);
@@ -306,6 +314,10 @@ fn mirror_source_copies_partitions_byte_exact_and_resumes_after_stored_offsets()
     }
     connector.stop().expect("connector stopped");
     admin
-        .delete_topics(&[topic.as_str(), format!("tgt.{topic}").as_str()])
+        .delete_topics(&[
+            topic.as_str(),
+            remote.as_str(),
+            format!("tgt.{topic}").as_str(),
+        ])
         .expect("test topics deleted");
 }

@@ -29,6 +29,14 @@ pub const SOURCE_CONSUMER_PREFIX: &str = "source.consumer.";
 pub const SOURCE_ADMIN_PREFIX: &str = "source.admin.";
 /// The source cluster's bootstrap servers.
 pub const SOURCE_BOOTSTRAP_SERVERS: &str = "source.cluster.bootstrap.servers";
+/// Prefix of the target cluster's client settings.
+pub const TARGET_CLUSTER_PREFIX: &str = "target.cluster.";
+/// Prefix of settings for the target admin client only.
+pub const TARGET_ADMIN_PREFIX: &str = "target.admin.";
+/// The target cluster's bootstrap servers; when set, missing remote topics are created there.
+pub const TARGET_BOOTSTRAP_SERVERS: &str = "target.cluster.bootstrap.servers";
+/// Replication factor of the remote topics the connector creates.
+pub const REPLICATION_FACTOR: &str = "replication.factor";
 /// Regexes of the topics to replicate.
 pub const TOPICS: &str = "topics";
 /// Default of [`TOPICS`]: every topic.
@@ -73,6 +81,27 @@ pub fn config_def() -> ConfigDef {
                     "Bootstrap servers of the source cluster. Other source.cluster.* keys are \
                      client settings for every source client, source.consumer.* for the \
                      consumer only.",
+                ),
+        )
+        .define(
+            ConfigKey::new(TARGET_BOOTSTRAP_SERVERS, ConfigType::String)
+                .default_null()
+                .importance(Importance::High)
+                .doc(
+                    "Bootstrap servers of the target cluster. When set, remote topics that do \
+                     not exist yet are created there with the source topic's partition count \
+                     (other target.cluster.* and target.admin.* keys configure that admin \
+                     client). When not set, the worker's topic creation settings apply.",
+                ),
+        )
+        .define(
+            ConfigKey::new(REPLICATION_FACTOR, ConfigType::Int)
+                .default_value("2")
+                .validator(Validator::between(-1, i32::from(i16::MAX)))
+                .importance(Importance::Low)
+                .doc(
+                    "Replication factor for newly created remote topics; -1 for the broker \
+                     default.",
                 ),
         )
         .define(
@@ -176,6 +205,8 @@ pub struct MirrorSourceConfig {
     pub refresh_interval: Option<Duration>,
     /// `admin.timeout.ms`.
     pub admin_timeout: Duration,
+    /// `replication.factor` of created remote topics; -1 for the broker default.
+    pub replication_factor: i16,
     config: Config,
 }
 
@@ -211,6 +242,10 @@ impl MirrorSourceConfig {
             .unwrap_or(true)
             .then(|| Duration::from_secs(seconds(REFRESH_TOPICS_INTERVAL_SECONDS)));
         let admin_timeout = Duration::from_millis(seconds(ADMIN_TIMEOUT_MS));
+        let replication_factor = config
+            .int(REPLICATION_FACTOR)
+            .and_then(|factor| i16::try_from(factor).ok())
+            .unwrap_or(-1);
         Ok(Self {
             source_alias,
             target_alias: text(TARGET_CLUSTER_ALIAS),
@@ -218,6 +253,7 @@ impl MirrorSourceConfig {
             filter,
             refresh_interval,
             admin_timeout,
+            replication_factor,
             config,
         })
     }
@@ -252,10 +288,28 @@ impl MirrorSourceConfig {
         self.source_client_config(SOURCE_ADMIN_PREFIX)
     }
 
+    /// The target admin client's settings (`target.cluster.*`, then `target.admin.*`), or
+    /// `None` when `target.cluster.bootstrap.servers` is not set.
+    pub fn target_admin_config(&self) -> Result<Option<KafkaClientConfig>, ConfigError> {
+        if self.config.string(TARGET_BOOTSTRAP_SERVERS).is_none() {
+            return Ok(None);
+        }
+        self.client_config(TARGET_CLUSTER_PREFIX, TARGET_ADMIN_PREFIX)
+            .map(Some)
+    }
+
     fn source_client_config(&self, role_prefix: &str) -> Result<KafkaClientConfig, ConfigError> {
+        self.client_config(SOURCE_CLUSTER_PREFIX, role_prefix)
+    }
+
+    fn client_config(
+        &self,
+        cluster_prefix: &str,
+        role_prefix: &str,
+    ) -> Result<KafkaClientConfig, ConfigError> {
         let mut client = KafkaClientConfig::new();
-        let cluster = self.config.originals_with_prefix(SOURCE_CLUSTER_PREFIX);
-        // `source.cluster.alias` shares the prefix but names the cluster, not a client setting.
+        let cluster = self.config.originals_with_prefix(cluster_prefix);
+        // `<side>.cluster.alias` shares the prefix but names the cluster, not a client setting.
         for (key, value) in cluster.iter().filter(|(key, _)| key.as_str() != "alias") {
             client.set_java(key, value)?;
         }
@@ -263,7 +317,7 @@ impl MirrorSourceConfig {
             client.set_java(key, value)?;
         }
         for dropped in client.dropped() {
-            tracing::debug!(key = %dropped.key, reason = dropped.reason, "source client key left out");
+            tracing::debug!(key = %dropped.key, reason = dropped.reason, "cluster client key left out");
         }
         Ok(client)
     }

@@ -4,7 +4,7 @@
 use sluice_codecs::Value;
 use sluice_engine::config::{ConfigDef, RawConfig};
 use sluice_engine::connector::{
-    ConnectError, Connector, SourceConnector, SourceTask, TopicPartition,
+    ConnectError, Connector, ExactlyOnceSupport, SourceConnector, SourceTask, TopicPartition,
 };
 use sluice_engine::kafka::KafkaAdmin;
 use sluice_engine::record::SourceMap;
@@ -12,6 +12,7 @@ use sluice_engine::record::SourceMap;
 use super::assignment::{self, TASK_INDEX, TASK_TOPIC_PARTITIONS};
 use super::config::{self, MirrorSourceConfig};
 use super::offsets::{CLUSTER_KEY, OFFSET_KEY, PARTITION_KEY, TOPIC_KEY};
+use super::remote_topics;
 use super::task::MirrorSourceTask;
 use super::{client_error, config_error};
 
@@ -23,7 +24,8 @@ pub const CLASS: &str = "org.apache.kafka.connect.mirror.MirrorSourceConnector";
 /// partition, bytes unchanged.
 ///
 /// The source partitions are listed once, at start; a restart of the connector picks up new
-/// topics and partitions.
+/// topics and partitions. With `target.cluster.bootstrap.servers` set, missing remote topics
+/// are created at start with their source's partition count.
 #[derive(Debug, Default)]
 pub struct MirrorSourceConnector {
     config: RawConfig,
@@ -70,6 +72,11 @@ impl Connector for MirrorSourceConnector {
         let admin = KafkaAdmin::new(&admin_config, parsed.admin_timeout).map_err(client_error)?;
         let topics = admin.topics().map_err(client_error)?;
         self.partitions = source_partitions(&parsed, &topics);
+        if let Some(target) = parsed.target_admin_config().map_err(config_error)? {
+            let target = KafkaAdmin::new(&target, parsed.admin_timeout).map_err(client_error)?;
+            let specs = remote_topics::remote_topic_specs(&parsed, &self.partitions);
+            remote_topics::create_remote_topics(&target, &specs);
+        }
         self.config = config.clone();
         tracing::info!(
             source = %parsed.source_alias,
@@ -105,6 +112,19 @@ impl Connector for MirrorSourceConnector {
 impl SourceConnector for MirrorSourceConnector {
     fn create_task(&self) -> Box<dyn SourceTask> {
         Box::new(MirrorSourceTask::default())
+    }
+
+    /// Supported when the source consumer reads only committed transactions
+    /// (`isolation.level=read_committed`), as in Kafka.
+    fn exactly_once_support(&self, config: &RawConfig) -> ExactlyOnceSupport {
+        let read_committed = MirrorSourceConfig::parse(config)
+            .and_then(|parsed| parsed.source_consumer_config())
+            .is_ok_and(|consumer| consumer.get("isolation.level") == Some("read_committed"));
+        if read_committed {
+            ExactlyOnceSupport::Supported
+        } else {
+            ExactlyOnceSupport::Unsupported
+        }
     }
 
     /// Checks offsets written through the REST API have MirrorMaker 2's shape; the source
@@ -214,6 +234,24 @@ mod tests {
         assert_eq!(tasks[1]["task.assigned.partitions"], "a-1");
         assert_eq!(tasks[1]["task.index"], "1");
         assert_eq!(tasks[1]["name"], "mm2");
+    }
+
+    #[test]
+    fn exactly_once_needs_a_read_committed_consumer() {
+        let connector = MirrorSourceConnector::default();
+        let mut config = raw(&[("source.cluster.bootstrap.servers", "a:9092")]);
+        assert_eq!(
+            connector.exactly_once_support(&config),
+            ExactlyOnceSupport::Unsupported
+        );
+        config.insert(
+            "source.consumer.isolation.level".to_owned(),
+            "read_committed".to_owned(),
+        );
+        assert_eq!(
+            connector.exactly_once_support(&config),
+            ExactlyOnceSupport::Supported
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@
 //! - [`filter`]: `topics` / `topics.exclude`.
 //! - [`assignment`]: partitions dealt to tasks, `task.assigned.partitions`.
 //! - [`offsets`]: the source partition and offset maps.
+//! - [`remote_topics`]: creating the remote topics on the target cluster.
 //! - [`connector`], [`task`]: the connector and its task.
 
 pub mod assignment;
@@ -20,6 +21,7 @@ pub mod connector;
 pub mod filter;
 pub mod offsets;
 pub mod policy;
+pub mod remote_topics;
 pub mod task;
 
 #[cfg(test)]

@@ -208,3 +208,30 @@ fn bad_client_values_are_config_errors() {
     let config = parse(&[("source.consumer.fetch.min.bytes", "lots")]).expect("valid");
     assert!(config.source_consumer_config().is_err());
 }
+
+#[test]
+fn target_admin_exists_only_with_target_bootstrap_servers() {
+    let none = parse(&[("target.cluster.client.id", "x")]).expect("valid");
+    assert_eq!(none.target_admin_config(), Ok(None));
+    let config = parse(&[
+        ("target.cluster.bootstrap.servers", "b:9092"),
+        ("target.cluster.alias", "west"),
+        ("target.cluster.client.id", "cluster-wide"),
+        ("target.admin.client.id", "admin-only"),
+        ("replication.factor", "-1"),
+    ])
+    .expect("valid");
+    let admin = config
+        .target_admin_config()
+        .expect("valid client keys")
+        .expect("a target admin");
+    assert_eq!(admin.get("bootstrap.servers"), Some("b:9092"));
+    assert_eq!(admin.get("client.id"), Some("admin-only"));
+    assert_eq!(admin.get("alias"), None);
+    assert_eq!(config.replication_factor, -1);
+    assert_eq!(parse(&[]).expect("valid").replication_factor, 2);
+    assert_eq!(
+        invalid_key(&[("replication.factor", "-2")]),
+        "replication.factor"
+    );
+}
