@@ -13,7 +13,9 @@ use sluice_engine::config::RawConfig;
 use sluice_engine::connector::{
     Connector, SourceConnector, SourceTask, SourceTaskContext, TopicPartition,
 };
+use sluice_engine::converters::ConverterRegistry;
 use sluice_engine::converters::{ByteArrayConverter, Converter, HeaderConverter};
+use sluice_engine::kafka::KafkaConsumer;
 use sluice_engine::kafka::{
     KafkaAdmin, KafkaClientConfig, KafkaMessage, KafkaProducer, NewTopicSpec,
 };
@@ -21,7 +23,10 @@ use sluice_engine::offsets::{
     MemoryOffsetBackingStore, OffsetBackingStore, StoreOffsetReader, offset_key_bytes,
     offset_value_bytes,
 };
+use sluice_engine::pipeline::{ActiveTopics, TaskEnvironment, TaskInstance, TaskStart, start_task};
+use sluice_engine::predicates::PredicateRegistry;
 use sluice_engine::record::{Origin, Record, SourceMap};
+use sluice_engine::transforms::TransformRegistry;
 
 const TIMEOUT: Duration = Duration::from_secs(30);
 const CONNECTOR: &str = "mm2-test";
@@ -319,5 +324,128 @@ fn mirror_source_copies_partitions_byte_exact_and_resumes_after_stored_offsets()
             remote.as_str(),
             format!("tgt.{topic}").as_str(),
         ])
+        .expect("test topics deleted");
+}
+
+/// Reads `count` messages of `topic`'s partitions 0 and 1 from the beginning.
+fn drain(bootstrap: &str, topic: &str, count: usize) -> Vec<KafkaMessage> {
+    let consumer = KafkaConsumer::new(&client_config(bootstrap)).expect("consumer");
+    consumer
+        .assign(&[
+            (TopicPartition::new(topic, 0), None),
+            (TopicPartition::new(topic, 1), None),
+        ])
+        .expect("assigned");
+    let deadline = Instant::now() + TIMEOUT;
+    let mut messages = Vec::new();
+    while messages.len() < count && Instant::now() < deadline {
+        messages.extend(
+            consumer
+                .poll_batch(100, Duration::from_millis(200))
+                .expect("consumed"),
+        );
+    }
+    messages
+}
+
+/// The whole path a worker runs: the task's records go through ByteArrayConverter (key, value
+/// and headers) and the producer to the remote topic, which then holds the source's bytes,
+/// headers, timestamps and partitions unchanged.
+#[test]
+fn mirrored_records_reach_the_remote_topic_unchanged_through_the_worker_pipeline() {
+    let bootstrap = bootstrap();
+    let suffix = format!("{:016x}", fastrand::u64(..));
+    let topic = format!("mirror-e2e-{suffix}");
+    let remote = format!("src.{topic}");
+    let admin = KafkaAdmin::new(&client_config(&bootstrap), TIMEOUT).expect("admin client");
+    let mut spec = NewTopicSpec::new(topic.clone());
+    spec.partitions = 2;
+    admin.create_topic(&spec).expect("source topic created");
+    let producer = KafkaProducer::new(&client_config(&bootstrap)).expect("producer");
+    let sent: Vec<KafkaMessage> = (0..2)
+        .flat_map(|partition| (0..5).map(move |index| (partition, index)))
+        .map(|(partition, index)| message(&topic, partition, index))
+        .collect();
+    produce(&producer, &sent);
+
+    let byte_array = "org.apache.kafka.connect.converters.ByteArrayConverter";
+    let config = raw(&[
+        ("name", CONNECTOR),
+        (
+            "connector.class",
+            "org.apache.kafka.connect.mirror.MirrorSourceConnector",
+        ),
+        ("source.cluster.alias", "src"),
+        ("source.cluster.bootstrap.servers", &bootstrap),
+        ("target.cluster.bootstrap.servers", &bootstrap),
+        ("replication.factor", "-1"),
+        ("topics", &topic),
+        ("key.converter", byte_array),
+        ("value.converter", byte_array),
+        ("header.converter", byte_array),
+    ]);
+    let mut connector = MirrorSourceConnector::default();
+    connector.start(&config).expect("connector started");
+    let task_config = connector
+        .task_configs(1)
+        .expect("task configs")
+        .pop()
+        .expect("one task");
+    let store = Arc::new(MemoryOffsetBackingStore::new());
+    let env = TaskEnvironment {
+        worker: raw(&[("bootstrap.servers", &bootstrap)]),
+        offset_flush_interval: Duration::from_millis(100),
+        offset_flush_timeout: Duration::from_secs(5),
+        converters: ConverterRegistry::builtin(),
+        transforms: TransformRegistry::builtin(),
+        predicates: PredicateRegistry::builtin(),
+        offsets: Arc::clone(&store) as Arc<dyn OffsetBackingStore>,
+        active_topics: ActiveTopics::default(),
+    };
+    let start = TaskStart {
+        connector: CONNECTOR,
+        task_id: 0,
+        connector_config: &config,
+        task_config,
+    };
+    let running = start_task(&env, start, TaskInstance::Source(connector.create_task()))
+        .expect("task started");
+    let copied = drain(&bootstrap, &remote, sent.len());
+    // Offsets are committed after the acks; wait for the last of each partition.
+    let last_offset = |partition: i32| {
+        let mut source = SourceMap::new();
+        source.insert("cluster".to_owned(), Value::from("src"));
+        source.insert("partition".to_owned(), Value::Int32(partition));
+        source.insert("topic".to_owned(), Value::from(topic.as_str()));
+        let key = offset_key_bytes(CONNECTOR, &source).expect("serialisable");
+        store
+            .get(&[key])
+            .expect("read")
+            .first()
+            .map(|(_, value)| value.clone())
+    };
+    let deadline = Instant::now() + TIMEOUT;
+    while (0..2).any(|p| last_offset(p).as_deref() != Some(&br#"{"offset":4}"#[..])) {
+        assert!(!running.is_finished(), "the task ended early");
+        assert!(Instant::now() < deadline, "the offsets were not committed");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    running.stop().expect("clean stop");
+    connector.stop().expect("connector stopped");
+
+    assert_eq!(copied.len(), sent.len(), "every record is copied once");
+    for expected in &sent {
+        let found = copied
+            .iter()
+            .find(|message| message.timestamp == expected.timestamp)
+            .unwrap_or_else(|| panic!("{:?} was not copied", expected.timestamp));
+        assert_eq!(found.topic.as_str(), remote);
+        assert_eq!(found.partition, expected.partition);
+        assert_eq!(found.key, expected.key);
+        assert_eq!(found.value, expected.value);
+        assert_eq!(found.headers, expected.headers);
+    }
+    admin
+        .delete_topics(&[topic.as_str(), remote.as_str()])
         .expect("test topics deleted");
 }
