@@ -147,14 +147,18 @@ pub fn config_def() -> ConfigDef {
             ConfigKey::new(REFRESH_TOPICS_ENABLED, ConfigType::Boolean)
                 .default_value("true")
                 .importance(Importance::Low)
-                .doc("Whether to periodically check for new topics and partitions."),
+                .doc(
+                    "Whether to periodically check for new topics and partitions. Accepted for \
+                     compatibility: Sluice lists the source topics when the connector starts, \
+                     so a connector restart picks up new ones.",
+                ),
         )
         .define(
             ConfigKey::new(REFRESH_TOPICS_INTERVAL_SECONDS, ConfigType::Long)
                 .default_value("600")
                 .validator(Validator::at_least(1))
                 .importance(Importance::Low)
-                .doc("Frequency of topic refresh."),
+                .doc("Frequency of topic refresh (see refresh.topics.enabled)."),
         )
         .define(
             ConfigKey::new(ADMIN_TIMEOUT_MS, ConfigType::Long)

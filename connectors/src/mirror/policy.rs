@@ -24,15 +24,14 @@ impl PolicyKind {
     /// The policy a `replication.policy.class` value names: the full class name or the simple
     /// name (`DefaultReplicationPolicy`, `IdentityReplicationPolicy`).
     pub fn from_class(name: &str) -> Option<Self> {
-        let simple = name.trim().rsplit('.').next().unwrap_or_default();
-        let qualified_ok = |class: &str| name.trim() == class || !name.trim().contains('.');
-        match simple {
-            "DefaultReplicationPolicy" if qualified_ok(DEFAULT_POLICY_CLASS) => Some(Self::Default),
-            "IdentityReplicationPolicy" if qualified_ok(IDENTITY_POLICY_CLASS) => {
-                Some(Self::Identity)
-            }
-            _ => None,
-        }
+        let name = name.trim();
+        [
+            (DEFAULT_POLICY_CLASS, Self::Default),
+            (IDENTITY_POLICY_CLASS, Self::Identity),
+        ]
+        .into_iter()
+        .find(|(class, _)| name == *class || class.rsplit('.').next() == Some(name))
+        .map(|(_, kind)| kind)
     }
 }
 

@@ -235,3 +235,16 @@ fn target_admin_exists_only_with_target_bootstrap_servers() {
         "replication.factor"
     );
 }
+
+#[test]
+fn the_example_config_is_valid() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples/mirror/mirror-source.properties");
+    let config = sluice_engine::config::load_connector_config(&path).expect("example readable");
+    let parsed = MirrorSourceConfig::parse(&config).expect("example valid");
+    assert_eq!(parsed.remote_topic("orders"), "us-east.orders");
+    assert!(!parsed.should_replicate_topic("us-west.orders"));
+    let registry = crate::builtin_registry();
+    let class = &config["connector.class"];
+    assert!(registry.find(class).is_some(), "{class}");
+}
