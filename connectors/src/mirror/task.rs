@@ -116,10 +116,7 @@ impl SourceTask for MirrorSourceTask {
         let Some(running) = &mut self.running else {
             return Err(ConnectError::fatal("MirrorSourceTask polled before start"));
         };
-        let messages = running
-            .consumer
-            .poll_batch(MAX_BATCH, POLL_TIMEOUT)
-            .map_err(client_error)?;
+        let messages = running.poll_batch()?;
         if messages.is_empty() {
             return Ok(None);
         }
@@ -138,6 +135,29 @@ impl SourceTask for MirrorSourceTask {
 }
 
 impl Running {
+    /// Up to [`MAX_BATCH`] messages: waits up to [`POLL_TIMEOUT`] for the first, then takes what
+    /// is already fetched. A client error after the first message ends the batch instead of
+    /// failing it: the messages taken are past the consumer's position and would be lost.
+    fn poll_batch(&self) -> Result<Vec<KafkaMessage>, ConnectError> {
+        let Some(first) = self.consumer.poll(POLL_TIMEOUT).map_err(client_error)? else {
+            return Ok(Vec::new());
+        };
+        let mut batch = Vec::with_capacity(64);
+        batch.push(first);
+        while batch.len() < MAX_BATCH {
+            match self.consumer.poll(Duration::ZERO) {
+                Ok(Some(message)) => batch.push(message),
+                Ok(None) => break,
+                Err(error) => {
+                    // librdkafka reports a lasting failure again on the next poll.
+                    tracing::warn!(%error, "source consumer error; returning the batch so far");
+                    break;
+                }
+            }
+        }
+        Ok(batch)
+    }
+
     /// The record to write for a consumed message; `None` for a message of a partition this
     /// task was not assigned (which the consumer does not deliver).
     fn convert(&self, message: KafkaMessage) -> Option<Record> {
