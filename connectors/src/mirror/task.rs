@@ -43,28 +43,45 @@ struct Running {
 }
 
 impl MirrorSourceTask {
-    /// The partitions this task copies, with the next offset to read (`None`: the earliest).
+    /// The partitions this task copies, with the next offset to read (`None`: the earliest):
+    /// one past the stored offset of the last record copied (Kafka's `MirrorSourceTask.start`).
     fn start_positions(
         partitions: &[TopicPartition],
         alias: &str,
         context: &SourceTaskContext,
     ) -> Result<Vec<(TopicPartition, Option<i64>)>, ConnectError> {
-        let wrapped: Vec<SourceMap> = partitions
+        partitions
             .iter()
-            .map(|partition| wrap_partition(partition, alias))
-            .collect();
-        let stored = context.offset_reader.offsets(&wrapped)?;
-        Ok(partitions
-            .iter()
-            .zip(&wrapped)
-            .map(|(partition, source)| {
-                let last = stored
-                    .iter()
-                    .find(|(key, _)| key == source)
-                    .and_then(|(_, offset)| unwrap_offset(offset));
-                (partition.clone(), last.map(|offset| offset + 1))
+            .map(|partition| {
+                let stored = context
+                    .offset_reader
+                    .offset(&wrap_partition(partition, alias))?;
+                let last = stored.as_ref().and_then(unwrap_offset);
+                Ok((partition.clone(), last.map(|offset| offset + 1)))
             })
-            .collect())
+            .collect()
+    }
+
+    /// Where each assigned source topic goes, with the source partition map of each of its
+    /// partitions, built once so that converting a record only clones them.
+    fn routes(
+        partitions: &[TopicPartition],
+        config: &MirrorSourceConfig,
+    ) -> HashMap<String, TopicRoute> {
+        let mut routes: HashMap<String, TopicRoute> = HashMap::new();
+        for partition in partitions {
+            let route = routes
+                .entry(partition.topic.clone())
+                .or_insert_with(|| TopicRoute {
+                    remote: Str::from(config.remote_topic(&partition.topic)),
+                    partitions: HashMap::new(),
+                });
+            route.partitions.insert(
+                partition.partition,
+                wrap_partition(partition, &config.source_alias),
+            );
+        }
+        routes
     }
 }
 
@@ -91,22 +108,9 @@ impl SourceTask for MirrorSourceTask {
             resumed,
             "MirrorSourceTask assigned its partitions"
         );
-        let mut routes: HashMap<String, TopicRoute> = HashMap::new();
-        for partition in &partitions {
-            let route = routes
-                .entry(partition.topic.clone())
-                .or_insert_with(|| TopicRoute {
-                    remote: Str::from(config.remote_topic(&partition.topic)),
-                    partitions: HashMap::new(),
-                });
-            route.partitions.insert(
-                partition.partition,
-                wrap_partition(partition, &config.source_alias),
-            );
-        }
         self.running = Some(Running {
             consumer,
-            routes,
+            routes: Self::routes(&partitions, &config),
             bytes_schema: Schema::bytes().optional().into_ref(),
         });
         Ok(())
