@@ -3,6 +3,8 @@
 //! - [`file`]: Kafka's `FileStreamSourceConnector` and `FileStreamSinkConnector`.
 //! - [`datagen`]: Confluent's `DatagenConnector`, generating mock records from quickstart or
 //!   user-supplied Avro schemas with `arg.properties` hints.
+//! - [`mirror`]: MirrorMaker 2's `MirrorSourceConnector`, replicating topics from another Kafka
+//!   cluster.
 //!
 //! ```
 //! let registry = sluice_connectors::builtin_registry();
@@ -12,6 +14,7 @@
 pub mod datagen;
 pub mod file;
 pub mod java_string;
+pub mod mirror;
 
 #[cfg(test)]
 pub(crate) mod test_support;
@@ -32,13 +35,18 @@ fn datagen() -> Box<dyn SourceConnector> {
     Box::new(datagen::DatagenConnector::default())
 }
 
+fn mirror_source() -> Box<dyn SourceConnector> {
+    Box::new(mirror::MirrorSourceConnector::default())
+}
+
 /// Adds every built-in connector to `registry`, under its Kafka (or Confluent) class name; the
 /// registry also resolves the simple name and the simple name without `Connector`.
 pub fn register_builtin(registry: &mut ConnectorRegistry) {
     registry
         .register(ConnectorPlugin::source(file::source::CLASS, file_source))
         .register(ConnectorPlugin::sink(file::sink::CLASS, file_sink))
-        .register(ConnectorPlugin::source(datagen::CLASS, datagen));
+        .register(ConnectorPlugin::source(datagen::CLASS, datagen))
+        .register(ConnectorPlugin::source(mirror::CLASS, mirror_source));
 }
 
 /// A registry holding every built-in connector.
@@ -90,6 +98,13 @@ mod tests {
         assert_eq!(
             found("FileStreamSinkConnector").map(|(_, ty)| ty),
             Some(ConnectorType::Sink)
+        );
+        assert_eq!(
+            found("MirrorSource"),
+            Some((
+                "org.apache.kafka.connect.mirror.MirrorSourceConnector",
+                ConnectorType::Source
+            ))
         );
         assert!(found("NoSuchConnector").is_none());
     }

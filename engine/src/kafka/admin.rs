@@ -171,6 +171,27 @@ impl KafkaAdmin {
             .map(|t| t.partitions().iter().map(|p| p.id()).collect()))
     }
 
+    /// Every topic the broker reports, with its partition ids in ascending order (Kafka's
+    /// `listTopics` + `describeTopics`, in one metadata request). Topics the broker reports
+    /// with an error are left out.
+    pub fn topics(&self) -> Result<IndexMap<String, Vec<i32>>, KafkaClientError> {
+        let metadata = self
+            .inner
+            .inner()
+            .fetch_metadata(None, self.timeout)
+            .map_err(|error| KafkaClientError::client("listing topics", error))?;
+        Ok(metadata
+            .topics()
+            .iter()
+            .filter(|topic| topic.error().is_none())
+            .map(|topic| {
+                let mut partitions: Vec<i32> = topic.partitions().iter().map(|p| p.id()).collect();
+                partitions.sort_unstable();
+                (topic.name().to_owned(), partitions)
+            })
+            .collect())
+    }
+
     /// The configs of `topic` as the broker reports them.
     pub fn topic_configs(&self, topic: &str) -> Result<IndexMap<String, String>, KafkaClientError> {
         use rdkafka::admin::ResourceSpecifier;
