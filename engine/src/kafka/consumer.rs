@@ -149,9 +149,15 @@ impl KafkaConsumer {
         };
         batch.push(first);
         while batch.len() < max {
-            match self.poll(Duration::ZERO)? {
-                Some(message) => batch.push(message),
-                None => break,
+            match self.poll(Duration::ZERO) {
+                Ok(Some(message)) => batch.push(message),
+                Ok(None) => break,
+                // The messages already taken are returned; a lasting error comes back at the
+                // next poll.
+                Err(error) => {
+                    tracing::warn!(%error, "consumer error after part of a batch");
+                    break;
+                }
             }
         }
         Ok(batch)
