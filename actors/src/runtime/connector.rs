@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort, SupervisionEvent};
 use sluice_engine::config::RawConfig;
@@ -15,6 +15,41 @@ use super::blocking;
 use super::context::WorkerContext;
 use super::task::{TaskActor, TaskArgs, TaskMsg};
 use crate::herder::{State, TargetState};
+
+/// A task that fails after running this long (or the longest backoff, if longer) gets a new
+/// series of restart attempts.
+const HEALTHY_RUN: Duration = Duration::from_secs(60);
+
+/// Prefixes of the connector keys a task's pipeline is built from: a change to one of them
+/// restarts every task.
+const PIPELINE_KEY_PREFIXES: &[&str] = &[
+    "key.converter",
+    "value.converter",
+    "header.converter",
+    "transforms",
+    "predicates",
+    "errors.",
+    "producer.override.",
+    "consumer.override.",
+    "admin.override.",
+    "topic.creation.",
+    "topics",
+    "exactly.once.",
+    "transaction.",
+    "offsets.storage.topic",
+];
+
+/// The keys of `config` a task's pipeline reads.
+fn pipeline_keys(config: &RawConfig) -> Vec<(&String, &String)> {
+    config
+        .iter()
+        .filter(|(key, _)| {
+            PIPELINE_KEY_PREFIXES
+                .iter()
+                .any(|prefix| key.starts_with(prefix))
+        })
+        .collect()
+}
 
 /// A reply to a request that may fail with a message.
 pub type Reply = RpcReplyPort<Result<(), String>>;
@@ -68,6 +103,8 @@ struct TaskSlot {
     /// Automatic restarts since the last manual start.
     attempts: u32,
     started: Option<Instant>,
+    /// The connector config the task runs with (its converters and transforms come from it).
+    connector_config: Arc<RawConfig>,
 }
 
 /// A connector actor's state.
@@ -344,8 +381,14 @@ impl ConnectorState {
             .update(&self.name, |record| record.task_configs = configs);
         for task in 0..self.task_configs.len() {
             let id = task as u32;
-            let running = self.tasks.get(&id).is_some_and(|slot| slot.actor.is_some());
-            let changed = old.get(task) != self.task_configs.get(task);
+            let slot = self.tasks.get(&id);
+            let running = slot.is_some_and(|slot| slot.actor.is_some());
+            // A task is affected by a change of its own config, or of the connector keys its
+            // pipeline is built from (converters, transforms, errors, clients, topics).
+            let changed = old.get(task) != self.task_configs.get(task)
+                || slot.is_some_and(|slot| {
+                    pipeline_keys(&slot.connector_config) != pipeline_keys(&self.resolved)
+                });
             if running && !changed {
                 continue;
             }
@@ -377,6 +420,7 @@ impl ConnectorState {
                 let slot = self.tasks.entry(task).or_default();
                 slot.actor = Some(actor);
                 slot.started = Some(Instant::now());
+                slot.connector_config = Arc::clone(&self.resolved);
             }
             Err(error) => {
                 tracing::error!(task = %name, %error, "task failed to start");
@@ -410,10 +454,11 @@ impl ConnectorState {
         let policy = self.context.restart;
         let slot = self.tasks.entry(task).or_default();
         slot.actor = None;
-        // A task that ran well for longer than the longest backoff starts a new series.
+        // A task that ran well for a while starts a new series of attempts.
+        let healthy_run = policy.max_backoff.max(HEALTHY_RUN);
         if slot
             .started
-            .is_some_and(|started| started.elapsed() > policy.max_backoff)
+            .is_some_and(|started| started.elapsed() > healthy_run)
         {
             slot.attempts = 0;
         }
