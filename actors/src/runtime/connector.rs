@@ -441,10 +441,21 @@ impl ConnectorState {
             .set_task_state(&self.name, task, State::Unassigned, None);
     }
 
+    /// Stops every task at once and waits for them all (Kafka's
+    /// `task.shutdown.graceful.timeout.ms` is a total, not a per-task, allowance).
     async fn stop_tasks(&mut self) {
-        let ids: Vec<u32> = self.tasks.keys().copied().collect();
-        for id in ids {
-            self.stop_task(id).await;
+        let mut stopping = Vec::new();
+        for (id, slot) in &mut self.tasks {
+            if let Some(actor) = slot.actor.take() {
+                actor.stop(None);
+                stopping.push((*id, actor));
+            }
+        }
+        for (id, actor) in stopping {
+            let _ = actor.wait(None).await;
+            self.context
+                .state
+                .set_task_state(&self.name, id, State::Unassigned, None);
         }
     }
 

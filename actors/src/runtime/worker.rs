@@ -83,13 +83,22 @@ impl Actor for WorkerActor {
                 let _ = reply.send(result);
             }
             WorkerMsg::Shutdown(reply) => {
-                let names: Vec<String> = state.connectors.keys().cloned().collect();
-                for name in names {
-                    state.shut_down(&name).await;
-                    state
-                        .context
-                        .state
-                        .set_connector_state(&name, State::Unassigned, None);
+                // Every connector stops at once; the graceful timeout is shared, as in Kafka.
+                let mut stopping = tokio::task::JoinSet::new();
+                for (name, actor) in std::mem::take(&mut state.connectors) {
+                    stopping.spawn(async move {
+                        let _ = ractor::call!(actor, ConnectorMsg::Shutdown);
+                        let _ = actor.stop_and_wait(None, None).await;
+                        name
+                    });
+                }
+                while let Some(stopped) = stopping.join_next().await {
+                    if let Ok(name) = stopped {
+                        state
+                            .context
+                            .state
+                            .set_connector_state(&name, State::Unassigned, None);
+                    }
                 }
                 let _ = reply.send(());
             }
