@@ -48,7 +48,7 @@ impl SinkTask for ReportBad {
         Ok(())
     }
 
-    fn put(&mut self, batch: RecordBatch) -> Result<(), ConnectError> {
+    fn put(&mut self, batch: &RecordBatch) -> Result<(), ConnectError> {
         let reporter = self
             .context
             .as_ref()

@@ -37,7 +37,7 @@ impl SinkTask for Collect {
         Ok(())
     }
 
-    fn put(&mut self, batch: RecordBatch) -> Result<(), ConnectError> {
+    fn put(&mut self, batch: &RecordBatch) -> Result<(), ConnectError> {
         let mut seen = self.seen.lock().expect("test lock");
         seen.puts += 1;
         if seen.puts == 1 {

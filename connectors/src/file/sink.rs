@@ -137,7 +137,7 @@ impl SinkTask for FileStreamSinkTask {
         Ok(())
     }
 
-    fn put(&mut self, batch: RecordBatch) -> Result<(), ConnectError> {
+    fn put(&mut self, batch: &RecordBatch) -> Result<(), ConnectError> {
         let Some(output) = &mut self.output else {
             return Err(ConnectError::fatal("FileStreamSinkTask was not started"));
         };
@@ -202,7 +202,7 @@ mod tests {
         let mut task = started(&path);
         let schema = Schema::structure([("a", Schema::int32().into_ref())]).into_ref();
         let record = Struct::from_values(schema, vec![Value::Int32(1)]).expect("one field");
-        task.put(batch(vec![
+        task.put(&batch(vec![
             Value::string("héllo"),
             Value::Int64(42),
             Value::Null,
@@ -221,10 +221,10 @@ mod tests {
         let path = dir.path().join("out.txt");
         std::fs::write(&path, "existing\n").expect("seed file");
         let mut task = started(&path);
-        task.put(batch(vec![Value::string("one")])).expect("put");
+        task.put(&batch(vec![Value::string("one")])).expect("put");
         task.stop();
         let mut task = started(&path);
-        task.put(batch(vec![Value::string("two")])).expect("put");
+        task.put(&batch(vec![Value::string("two")])).expect("put");
         task.stop();
         let written = std::fs::read_to_string(&path).expect("sink file");
         assert_eq!(written, "existing\none\ntwo\n");

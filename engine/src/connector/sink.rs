@@ -186,7 +186,9 @@ pub trait SinkTask: Send {
     }
 
     /// Writes (or buffers) a batch. A [`ConnectError::Retriable`] redelivers the same batch.
-    fn put(&mut self, batch: RecordBatch) -> Result<(), ConnectError>;
+    /// The batch is lent, as Kafka lends its collection: a task that keeps records clones
+    /// what it keeps (strings and bytes are shared, not copied).
+    fn put(&mut self, batch: &RecordBatch) -> Result<(), ConnectError>;
 
     /// Makes everything put so far durable, up to `offsets`.
     fn flush(&mut self, _offsets: &PartitionOffsets) -> Result<(), ConnectError> {

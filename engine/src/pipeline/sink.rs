@@ -598,11 +598,11 @@ impl TaskRunner {
             .into_iter()
             .filter(|(partition, _)| !stale(partition))
             .collect();
-        // `put` takes the batch; a copy is kept for redelivery after a retriable failure.
+        // `put` borrows the batch, so it is still here for redelivery after a retriable failure.
         loop {
             let putting = Instant::now();
             let records = batch.len();
-            let outcome = self.task.put(batch.clone());
+            let outcome = self.task.put(&batch);
             self.metrics.put(records, putting.elapsed());
             // A report the tolerance does not allow fails the task, whatever `put` returned.
             if let Some(message) = self.errant.as_ref().and_then(|e| e.take_failure()) {
