@@ -3,9 +3,9 @@
 //! and write them to a file. It uses `rdkafka` directly (not the engine's wrappers), so it is an
 //! independent baseline.
 //!
-//! The producer and the consumer run at the same time, on two threads, as a standalone worker's
-//! source and sink tasks do: the baseline is the fastest the same clients move the same file,
-//! not the sum of two phases.
+//! Two shapes ([`Mode`]): produce everything, then consume everything (the issue's
+//! produce-then-consume loop); or both at once on two threads, as a worker's source and sink
+//! tasks run (the stricter baseline for a pipelined engine).
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
@@ -24,6 +24,15 @@ use rdkafka::{ClientContext, Offset, TopicPartitionList};
 
 use crate::broker::{create_topic, delete_topics, unique_name};
 use crate::process;
+
+/// How the producer and the consumer share the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Produce every line and wait for the acks, then consume them all.
+    Sequential,
+    /// Produce and consume at the same time, on two threads.
+    Pipelined,
+}
 
 /// What the loop measured.
 #[derive(Debug, Clone, Copy)]
@@ -89,6 +98,7 @@ pub fn run(
     output: &Path,
     records: u64,
     timeout: Duration,
+    mode: Mode,
 ) -> anyhow::Result<LoopResult> {
     let topic = unique_name("loadtest-baseline");
     let cpu_before = process::cpu_seconds(std::process::id())?;
@@ -98,31 +108,33 @@ pub fn run(
     let producer: BaseProducer<Deliveries> = producer_config(bootstrap)
         .create_with_context(Deliveries::default())
         .context("creating the baseline producer")?;
-    let consumer: BaseConsumer = consumer_config(bootstrap, &unique_name("loadtest-baseline"))
-        .create()
-        .context("creating the baseline consumer")?;
-    let mut assignment = TopicPartitionList::new();
-    assignment
-        .add_partition_offset(&topic, 0, Offset::Beginning)
-        .context("assigning the baseline partition")?;
-    consumer
-        .assign(&assignment)
-        .context("assigning the baseline partition")?;
-
-    let (produced, consumed) = std::thread::scope(|scope| {
-        let consumer_thread = scope.spawn(|| consume(&consumer, output, records, deadline));
-        let produced = produce(&producer, &topic, input, deadline).map(|()| started.elapsed());
-        let consumed = consumer_thread
-            .join()
-            .unwrap_or_else(|_| Err(anyhow::anyhow!("the baseline consumer thread panicked")));
-        (produced, consumed)
-    });
-    let produce_elapsed = produced?;
-    consumed?;
+    let produce_elapsed = match mode {
+        Mode::Sequential => {
+            produce(&producer, &topic, input, deadline)?;
+            let produce_elapsed = started.elapsed();
+            // Created only now, so it cannot fetch in the background while producing.
+            let consumer = assigned_consumer(bootstrap, &topic)?;
+            consume(&consumer, output, records, deadline)?;
+            produce_elapsed
+        }
+        Mode::Pipelined => {
+            let consumer = assigned_consumer(bootstrap, &topic)?;
+            let (produced, consumed) = std::thread::scope(|scope| {
+                let consumer_thread = scope.spawn(|| consume(&consumer, output, records, deadline));
+                let produced =
+                    produce(&producer, &topic, input, deadline).map(|()| started.elapsed());
+                let consumed = consumer_thread.join().unwrap_or_else(|_| {
+                    Err(anyhow::anyhow!("the baseline consumer thread panicked"))
+                });
+                (produced, consumed)
+            });
+            consumed?;
+            produced?
+        }
+    };
     let elapsed = started.elapsed();
     let cpu_seconds = process::cpu_seconds(std::process::id())? - cpu_before;
-    drop(consumer);
-    drop(producer.flush(Duration::from_secs(1)));
+    let _ = producer.flush(Duration::from_secs(1));
     let delivery_errors = producer.context().failed.load(Ordering::Relaxed);
     drop(producer);
     delete_topics(bootstrap, &[&topic]);
@@ -132,6 +144,21 @@ pub fn run(
         cpu_seconds,
         delivery_errors,
     })
+}
+
+/// A consumer of partition 0 of `topic`, from its beginning.
+fn assigned_consumer(bootstrap: &str, topic: &str) -> anyhow::Result<BaseConsumer> {
+    let consumer: BaseConsumer = consumer_config(bootstrap, &unique_name("loadtest-baseline"))
+        .create()
+        .context("creating the baseline consumer")?;
+    let mut assignment = TopicPartitionList::new();
+    assignment
+        .add_partition_offset(topic, 0, Offset::Beginning)
+        .context("assigning the baseline partition")?;
+    consumer
+        .assign(&assignment)
+        .context("assigning the baseline partition")?;
+    Ok(consumer)
 }
 
 /// Produces every line of `input` (without its `\n`) to `topic`, then waits for every ack.

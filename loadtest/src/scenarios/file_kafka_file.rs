@@ -12,11 +12,11 @@ use anyhow::Context as _;
 
 use super::{Context, Scenario};
 use crate::accounting::{Accounting, compare_lines};
-use crate::baseline::rdkafka_loop;
+use crate::baseline::rdkafka_loop::{self, LoopResult, Mode};
 use crate::broker::{delete_topics, unique_name};
 use crate::process::Usage;
 use crate::report::{Report, Target};
-use crate::worker::{WorkerFiles, file_source_pairs};
+use crate::worker::{STRING_CONVERTER, WorkerFiles, file_source_pairs};
 
 /// The registry entry.
 pub const SCENARIO: Scenario = Scenario {
@@ -43,73 +43,107 @@ fn run(ctx: &Context) -> anyhow::Result<Report> {
     let input = dir.join("input.txt");
     write_input(&input, records)?;
     let expected = fs::read(&input).with_context(|| format!("reading {}", input.display()))?;
-    let input_bytes = expected.len() as u64;
-
-    let baseline_output = dir.join("baseline-output.txt");
-    let baseline = rdkafka_loop::run(&ctx.bootstrap, &input, &baseline_output, records, timeout)?;
-    let baseline_accounting = compare_lines(&expected, &read(&baseline_output)?);
-
-    let sluice = run_sluice(ctx, &dir, &input, &expected, records, timeout)?;
+    let run = Run {
+        ctx,
+        dir: &dir,
+        input: &input,
+        expected: &expected,
+        records,
+        timeout,
+    };
+    let sequential = run.baseline(Mode::Sequential)?;
+    let pipelined = run.baseline(Mode::Pipelined)?;
+    let sluice = run.sluice()?;
 
     let mut report = Report::new(SCENARIO.name);
-    let baseline_rate = records as f64 / baseline.elapsed.as_secs_f64();
-    report.baseline_records_per_sec = Some(baseline_rate);
+    let input_bytes = expected.len() as u64;
     report.set_extra("records", records);
     report.set_extra("input_bytes", input_bytes);
-    report.set_extra("baseline_seconds", baseline.elapsed.as_secs_f64());
-    report.set_extra(
-        "baseline_produce_seconds",
-        baseline.produce_elapsed.as_secs_f64(),
-    );
-    report.set_extra("baseline_cpu_seconds", baseline.cpu_seconds);
-    report.set_extra("baseline_lost", baseline_accounting.lost);
-    report.set_extra("baseline_delivery_errors", baseline.delivery_errors);
-    report.set_extra(
-        "baseline_mb_per_sec",
-        input_bytes as f64 / 1e6 / baseline.elapsed.as_secs_f64(),
-    );
-    report.lost = Some(sluice.accounting.lost);
-    report.duplicated = Some(sluice.accounting.duplicated);
-    report.set_extra("unexpected", sluice.accounting.unexpected);
-    report.set_extra("identical", sluice.identical);
-    report.peak_rss_bytes = Some(sluice.usage.memory.hwm_bytes);
-    report.cpu_seconds = Some(sluice.usage.cpu_seconds);
-    for failure in sluice.accounting.failures() {
-        report.fail(failure);
-    }
-    if let Some(reason) = &sluice.stop_problem {
-        report.fail(reason.clone());
-    }
-    match sluice.elapsed {
-        Some(elapsed) => {
-            let rate = records as f64 / elapsed.as_secs_f64();
-            let ratio = rate / baseline_rate;
-            report.records_per_sec = Some(rate);
-            report.ratio = Some(ratio);
-            report.set_target(Target::at_least("ratio", TARGET_RATIO), ratio);
-            report.set_extra("seconds", elapsed.as_secs_f64());
-            report.set_extra(
-                "mb_per_sec",
-                input_bytes as f64 / 1e6 / elapsed.as_secs_f64(),
-            );
-            report.summary = format!(
-                "{records} lines of {LINE_BYTES} B: sluice {:.2} s, baseline {:.2} s \
-                 (produce {:.2} s); output identical: {}",
-                elapsed.as_secs_f64(),
-                baseline.elapsed.as_secs_f64(),
-                baseline.produce_elapsed.as_secs_f64(),
-                sluice.identical
-            );
-        }
-        None => {
-            report.fail(format!(
-                "only {} of {records} lines arrived within {timeout:?}",
-                sluice.accounting.delivered
-            ));
-            report.summary = format!("timed out after {timeout:?}");
-        }
+    report.baseline_records_per_sec = Some(sequential.records_per_sec(records));
+    report.set_extra("baseline", "rdkafka produce-then-consume (sequential)");
+    sequential.add_to(&mut report, "baseline", records, input_bytes);
+    pipelined.add_to(&mut report, "pipelined_baseline", records, input_bytes);
+    sluice.add_to(&mut report, records, input_bytes, timeout);
+    if let Some(rate) = report.records_per_sec {
+        let ratio = rate / sequential.records_per_sec(records);
+        report.ratio = Some(ratio);
+        report.set_target(Target::at_least("ratio", TARGET_RATIO), ratio);
+        report.set_extra(
+            "ratio_vs_pipelined",
+            rate / pipelined.records_per_sec(records),
+        );
+        report.summary = format!(
+            "{records} lines of {LINE_BYTES} B: sluice {:.2} s; rdkafka produce-then-consume \
+             {:.2} s (ratio {ratio:.2}), pipelined {:.2} s (ratio {:.2}); output identical: {}",
+            sluice.elapsed.map_or(f64::NAN, |e| e.as_secs_f64()),
+            sequential.result.elapsed.as_secs_f64(),
+            pipelined.result.elapsed.as_secs_f64(),
+            rate / pipelined.records_per_sec(records),
+            sluice.identical
+        );
     }
     Ok(report)
+}
+
+/// One run of the scenario: where its files are and how much to move.
+struct Run<'a> {
+    ctx: &'a Context,
+    dir: &'a Path,
+    input: &'a Path,
+    expected: &'a [u8],
+    records: u64,
+    timeout: Duration,
+}
+
+/// What a baseline measured, with its own accounting.
+struct BaselineRun {
+    result: LoopResult,
+    accounting: Accounting,
+}
+
+impl BaselineRun {
+    fn records_per_sec(&self, records: u64) -> f64 {
+        records as f64 / self.result.elapsed.as_secs_f64()
+    }
+
+    /// Adds `<prefix>_records_per_sec`, `_seconds`, `_produce_seconds`, `_cpu_seconds`,
+    /// `_mb_per_sec`, `_lost`, `_delivery_errors` to the report.
+    fn add_to(&self, report: &mut Report, prefix: &str, records: u64, input_bytes: u64) {
+        let seconds = self.result.elapsed.as_secs_f64();
+        let mut set = |name: &str, value: serde_json::Value| {
+            report.set_extra(&format!("{prefix}_{name}"), value);
+        };
+        set("records_per_sec", self.records_per_sec(records).into());
+        set("seconds", seconds.into());
+        set(
+            "produce_seconds",
+            self.result.produce_elapsed.as_secs_f64().into(),
+        );
+        set("cpu_seconds", self.result.cpu_seconds.into());
+        set("mb_per_sec", (input_bytes as f64 / 1e6 / seconds).into());
+        set("lost", self.accounting.lost.into());
+        set("delivery_errors", self.result.delivery_errors.into());
+    }
+}
+
+impl Run<'_> {
+    fn baseline(&self, mode: Mode) -> anyhow::Result<BaselineRun> {
+        let name = match mode {
+            Mode::Sequential => "baseline-sequential.txt",
+            Mode::Pipelined => "baseline-pipelined.txt",
+        };
+        let output = self.dir.join(name);
+        let result = rdkafka_loop::run(
+            &self.ctx.bootstrap,
+            self.input,
+            &output,
+            self.records,
+            self.timeout,
+            mode,
+        )?;
+        let accounting = compare_lines(self.expected, &read(&output)?);
+        Ok(BaselineRun { result, accounting })
+    }
 }
 
 /// What the Sluice run measured.
@@ -124,74 +158,107 @@ struct SluiceRun {
     stop_problem: Option<String>,
 }
 
-fn run_sluice(
-    ctx: &Context,
-    dir: &Path,
-    input: &Path,
-    expected: &[u8],
-    records: u64,
-    timeout: Duration,
-) -> anyhow::Result<SluiceRun> {
-    let topic = unique_name("loadtest-file-kafka-file");
-    let output = dir.join("sluice-output.txt");
-    let mut files = WorkerFiles::new(
-        &dir.join("sluice"),
-        &ctx.bootstrap,
-        &[
-            (
-                "key.converter",
-                "org.apache.kafka.connect.converters.ByteArrayConverter",
-            ),
-            (
-                "value.converter",
-                "org.apache.kafka.connect.storage.StringConverter",
-            ),
-        ],
-    )?;
-    let input = input.display().to_string();
-    files.add_connector("file-source", &file_source_pairs(&input, &topic))?;
-    let output_path = output.display().to_string();
-    files.add_connector(
-        "file-sink",
-        &[
-            (
-                "connector.class",
-                "org.apache.kafka.connect.file.FileStreamSinkConnector",
-            ),
-            ("topics", &topic),
-            ("file", &output_path),
-        ],
-    )?;
-    let mut process = files.start(&ctx.sluice, "worker.log")?;
-    let deadline = process.started() + timeout;
-    let mut counter = LineCounter::new(&output);
-    let elapsed = loop {
-        if counter.poll()? >= records {
-            break Some(process.started().elapsed());
+impl Run<'_> {
+    /// Runs `sluice standalone` with the FileStreamSource → topic → FileStreamSink pair until
+    /// the output holds every line (or the timeout), then accounts for every line.
+    fn sluice(&self) -> anyhow::Result<SluiceRun> {
+        let topic = unique_name("loadtest-file-kafka-file");
+        let output = self.dir.join("sluice-output.txt");
+        let files = self.sluice_files(&topic, &output)?;
+        let mut process = files.start(&self.ctx.sluice, "worker.log")?;
+        let deadline = process.started() + self.timeout;
+        let mut counter = LineCounter::new(&output);
+        let elapsed = loop {
+            if counter.poll()? >= self.records {
+                break Some(process.started().elapsed());
+            }
+            process.ensure_running()?;
+            if Instant::now() >= deadline {
+                break None;
+            }
+            std::thread::sleep(OUTPUT_POLL);
+        };
+        let accounting = settle(self.expected, &output, elapsed.is_some())?;
+        let identical = read(&output)? == self.expected;
+        let usage = process.usage()?;
+        let stop_problem = match process.stop()? {
+            Some(0) => None,
+            code => Some(format!(
+                "sluice did not exit 0 on SIGTERM (exit code {code:?})"
+            )),
+        };
+        delete_topics(&self.ctx.bootstrap, &[&topic]);
+        Ok(SluiceRun {
+            elapsed,
+            accounting,
+            identical,
+            usage,
+            stop_problem,
+        })
+    }
+
+    /// The worker (ByteArray keys, String values) and the two connectors.
+    fn sluice_files(&self, topic: &str, output: &Path) -> anyhow::Result<WorkerFiles> {
+        let mut files = WorkerFiles::new(
+            &self.dir.join("sluice"),
+            &self.ctx.bootstrap,
+            &[
+                (
+                    "key.converter",
+                    "org.apache.kafka.connect.converters.ByteArrayConverter",
+                ),
+                ("value.converter", STRING_CONVERTER),
+            ],
+        )?;
+        let input = self.input.display().to_string();
+        files.add_connector("file-source", &file_source_pairs(&input, topic))?;
+        let output = output.display().to_string();
+        files.add_connector(
+            "file-sink",
+            &[
+                (
+                    "connector.class",
+                    "org.apache.kafka.connect.file.FileStreamSinkConnector",
+                ),
+                ("topics", topic),
+                ("file", &output),
+            ],
+        )?;
+        Ok(files)
+    }
+}
+
+impl SluiceRun {
+    /// Adds the Sluice figures and the loss verdict to the report.
+    fn add_to(&self, report: &mut Report, records: u64, input_bytes: u64, timeout: Duration) {
+        report.lost = Some(self.accounting.lost);
+        report.duplicated = Some(self.accounting.duplicated);
+        report.set_extra("unexpected", self.accounting.unexpected);
+        report.set_extra("identical", self.identical);
+        report.peak_rss_bytes = Some(self.usage.memory.hwm_bytes);
+        report.cpu_seconds = Some(self.usage.cpu_seconds);
+        for failure in self.accounting.failures() {
+            report.fail(failure);
         }
-        process.ensure_running()?;
-        if Instant::now() >= deadline {
-            break None;
+        if let Some(reason) = &self.stop_problem {
+            report.fail(reason.clone());
         }
-        std::thread::sleep(OUTPUT_POLL);
-    };
-    let accounting = settle(expected, &output, elapsed.is_some())?;
-    let identical = read(&output)? == expected;
-    let usage = process.usage()?;
-    let stop_problem = match process.stop()? {
-        Some(0) => None,
-        code => Some(format!(
-            "sluice did not exit 0 on SIGTERM (exit code {code:?})"
-        )),
-    };
-    delete_topics(&ctx.bootstrap, &[&topic]);
-    Ok(SluiceRun {
-        elapsed,
-        accounting,
-        identical,
-        usage,
-        stop_problem,
-    })
+        match self.elapsed {
+            Some(elapsed) => {
+                let seconds = elapsed.as_secs_f64();
+                report.records_per_sec = Some(records as f64 / seconds);
+                report.set_extra("seconds", seconds);
+                report.set_extra("mb_per_sec", input_bytes as f64 / 1e6 / seconds);
+            }
+            None => {
+                report.fail(format!(
+                    "only {} of {records} lines arrived within {timeout:?}",
+                    self.accounting.delivered
+                ));
+                report.summary = format!("timed out after {timeout:?}");
+            }
+        }
+    }
 }
 
 /// Lets late and redelivered records land, then accounts; records still missing get
