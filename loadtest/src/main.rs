@@ -13,6 +13,7 @@
 mod accounting;
 mod baseline;
 mod broker;
+mod files;
 mod process;
 mod report;
 mod rest;

@@ -3,17 +3,17 @@
 //! broker, in the same run (issue 5: ≥ 80% of the baseline's records/s). Every line is
 //! accounted for: loss fails, at-least-once duplicates are reported.
 
-use std::fs::{self, File};
-use std::io::{BufWriter, Read, Write};
-use std::path::{Path, PathBuf};
+use std::fs;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 
-use super::{Context, Scenario};
+use super::{Context, Scenario, median};
 use crate::accounting::{Accounting, compare_lines};
 use crate::baseline::rdkafka_loop::{self, LoopResult, Mode};
 use crate::broker::{delete_topics, unique_name};
+use crate::files::{LINE_BYTES, LineCounter, read, write_input};
 use crate::process::Usage;
 use crate::report::{Report, Target};
 use crate::worker::{STRING_CONVERTER, WorkerFiles, file_source_pairs};
@@ -27,8 +27,8 @@ pub const SCENARIO: Scenario = Scenario {
 
 /// Issue 5's target: Sluice's records/s over the baseline's.
 const TARGET_RATIO: f64 = 0.8;
-/// Bytes per input line, newline included.
-const LINE_BYTES: usize = 101;
+/// Rounds of (baseline, pipelined baseline, Sluice); the medians are reported.
+const ROUNDS: usize = 3;
 /// How often the output file is checked for new lines.
 const OUTPUT_POLL: Duration = Duration::from_millis(10);
 /// How long late records may keep arriving after the count is reached, before accounting.
@@ -51,35 +51,38 @@ fn run(ctx: &Context) -> anyhow::Result<Report> {
         records,
         timeout,
     };
-    let sequential = run.baseline(Mode::Sequential)?;
-    let pipelined = run.baseline(Mode::Pipelined)?;
-    let sluice = run.sluice()?;
+    // Interleaved rounds, medians reported: one slow moment of a shared machine then moves
+    // one sample, not the ratio.
+    let (mut sequential, mut pipelined, mut sluice) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 0..ROUNDS {
+        sequential.push(run.baseline(Mode::Sequential, round)?);
+        pipelined.push(run.baseline(Mode::Pipelined, round)?);
+        sluice.push(run.sluice(round)?);
+    }
 
     let mut report = Report::new(SCENARIO.name);
     let input_bytes = expected.len() as u64;
     report.set_extra("records", records);
     report.set_extra("input_bytes", input_bytes);
-    report.baseline_records_per_sec = Some(sequential.records_per_sec(records));
+    report.set_extra("rounds", ROUNDS);
     report.set_extra("baseline", "rdkafka produce-then-consume (sequential)");
-    sequential.add_to(&mut report, "baseline", records, input_bytes);
-    pipelined.add_to(&mut report, "pipelined_baseline", records, input_bytes);
-    sluice.add_to(&mut report, records, input_bytes, timeout);
-    if let Some(rate) = report.records_per_sec {
-        let ratio = rate / sequential.records_per_sec(records);
+    let baseline_rate = add_baseline(&mut report, "baseline", &sequential, &run);
+    let pipelined_rate = add_baseline(&mut report, "pipelined_baseline", &pipelined, &run);
+    report.baseline_records_per_sec = baseline_rate;
+    report.set_extra("pipelined_baseline_records_per_sec", pipelined_rate);
+    add_sluice(&mut report, &sluice, &run);
+    if let (Some(rate), Some(baseline), Some(pipelined)) =
+        (report.records_per_sec, baseline_rate, pipelined_rate)
+    {
+        let ratio = rate / baseline;
         report.ratio = Some(ratio);
         report.set_target(Target::at_least("ratio", TARGET_RATIO), ratio);
-        report.set_extra(
-            "ratio_vs_pipelined",
-            rate / pipelined.records_per_sec(records),
-        );
+        report.set_extra("ratio_vs_pipelined", rate / pipelined);
         report.summary = format!(
-            "{records} lines of {LINE_BYTES} B: sluice {:.2} s; rdkafka produce-then-consume \
-             {:.2} s (ratio {ratio:.2}), pipelined {:.2} s (ratio {:.2}); output identical: {}",
-            sluice.elapsed.map_or(f64::NAN, |e| e.as_secs_f64()),
-            sequential.result.elapsed.as_secs_f64(),
-            pipelined.result.elapsed.as_secs_f64(),
-            rate / pipelined.records_per_sec(records),
-            sluice.identical
+            "{records} lines of {LINE_BYTES} B, median of {ROUNDS}: sluice {rate:.0}/s; \
+             rdkafka produce-then-consume {baseline:.0}/s (ratio {ratio:.2}), pipelined \
+             {pipelined:.0}/s (ratio {:.2})",
+            rate / pipelined
         );
     }
     Ok(report)
@@ -95,44 +98,116 @@ struct Run<'a> {
     timeout: Duration,
 }
 
-/// What a baseline measured, with its own accounting.
+impl Run<'_> {
+    fn rate(&self, elapsed: Duration) -> f64 {
+        self.records as f64 / elapsed.as_secs_f64()
+    }
+
+    fn megabytes_per_sec(&self, elapsed: Duration) -> f64 {
+        self.expected.len() as f64 / 1e6 / elapsed.as_secs_f64()
+    }
+}
+
+/// Adds the `<prefix>_…` figures of a baseline's rounds (medians, the per-round rates, the
+/// summed loss) to the report; returns the median records/s.
+fn add_baseline(
+    report: &mut Report,
+    prefix: &str,
+    rounds: &[BaselineRun],
+    run: &Run,
+) -> Option<f64> {
+    let of = |figure: &dyn Fn(&LoopResult) -> f64| {
+        let values: Vec<f64> = rounds.iter().map(|round| figure(&round.result)).collect();
+        median(&values)
+    };
+    let rates: Vec<f64> = rounds.iter().map(|r| run.rate(r.result.elapsed)).collect();
+    let rate = median(&rates);
+    let lost: u64 = rounds.iter().map(|round| round.accounting.lost).sum();
+    let errors: u64 = rounds
+        .iter()
+        .map(|round| round.result.delivery_errors)
+        .sum();
+    let figures: [(&str, serde_json::Value); 7] = [
+        ("seconds", of(&|r| r.elapsed.as_secs_f64()).into()),
+        (
+            "produce_seconds",
+            of(&|r| r.produce_elapsed.as_secs_f64()).into(),
+        ),
+        ("cpu_seconds", of(&|r| r.cpu_seconds).into()),
+        (
+            "mb_per_sec",
+            of(&|r| run.megabytes_per_sec(r.elapsed)).into(),
+        ),
+        ("records_per_sec_rounds", rates.into()),
+        ("lost", lost.into()),
+        ("delivery_errors", errors.into()),
+    ];
+    for (name, value) in figures {
+        report.set_extra(&format!("{prefix}_{name}"), value);
+    }
+    rate
+}
+
+/// Adds the Sluice figures of every round (medians; loss summed; the largest peak RSS) and
+/// the loss verdict to the report.
+fn add_sluice(report: &mut Report, rounds: &[SluiceRun], run: &Run) {
+    let sum = |count: fn(&Accounting) -> u64| -> u64 {
+        rounds.iter().map(|round| count(&round.accounting)).sum()
+    };
+    report.lost = Some(sum(|a| a.lost));
+    report.duplicated = Some(sum(|a| a.duplicated));
+    report.set_extra("unexpected", sum(|a| a.unexpected));
+    report.set_extra("identical", rounds.iter().all(|round| round.identical));
+    report.peak_rss_bytes = rounds.iter().map(|r| r.usage.memory.hwm_bytes).max();
+    let cpu: Vec<f64> = rounds.iter().map(|r| r.usage.cpu_seconds).collect();
+    report.cpu_seconds = median(&cpu);
+    for (round, sluice) in rounds.iter().enumerate() {
+        for failure in sluice.accounting.failures() {
+            report.fail(format!("round {round}: {failure}"));
+        }
+        if let Some(reason) = &sluice.stop_problem {
+            report.fail(format!("round {round}: {reason}"));
+        }
+        if sluice.elapsed.is_none() {
+            report.fail(format!(
+                "round {round}: only {} of {} lines arrived within {:?}",
+                sluice.accounting.delivered, run.records, run.timeout
+            ));
+        }
+    }
+    let finished: Vec<Duration> = rounds.iter().filter_map(|round| round.elapsed).collect();
+    if finished.len() < rounds.len() {
+        report.summary = format!("timed out after {:?}", run.timeout);
+        return;
+    }
+    let rates: Vec<f64> = finished.iter().map(|elapsed| run.rate(*elapsed)).collect();
+    let seconds: Vec<f64> = finished.iter().map(Duration::as_secs_f64).collect();
+    let mb: Vec<f64> = finished.iter().map(|e| run.megabytes_per_sec(*e)).collect();
+    report.records_per_sec = median(&rates);
+    report.set_extra("records_per_sec_rounds", rates);
+    report.set_extra("seconds", median(&seconds));
+    let first: Vec<f64> = rounds
+        .iter()
+        .filter_map(|round| round.first_line)
+        .map(|first| first.as_secs_f64() * 1000.0)
+        .collect();
+    report.set_extra("first_line_ms", median(&first));
+    report.set_extra("mb_per_sec", median(&mb));
+}
+
+/// What a baseline round measured, with its own accounting.
 struct BaselineRun {
     result: LoopResult,
     accounting: Accounting,
 }
 
-impl BaselineRun {
-    fn records_per_sec(&self, records: u64) -> f64 {
-        records as f64 / self.result.elapsed.as_secs_f64()
-    }
-
-    /// Adds `<prefix>_records_per_sec`, `_seconds`, `_produce_seconds`, `_cpu_seconds`,
-    /// `_mb_per_sec`, `_lost`, `_delivery_errors` to the report.
-    fn add_to(&self, report: &mut Report, prefix: &str, records: u64, input_bytes: u64) {
-        let seconds = self.result.elapsed.as_secs_f64();
-        let mut set = |name: &str, value: serde_json::Value| {
-            report.set_extra(&format!("{prefix}_{name}"), value);
-        };
-        set("records_per_sec", self.records_per_sec(records).into());
-        set("seconds", seconds.into());
-        set(
-            "produce_seconds",
-            self.result.produce_elapsed.as_secs_f64().into(),
-        );
-        set("cpu_seconds", self.result.cpu_seconds.into());
-        set("mb_per_sec", (input_bytes as f64 / 1e6 / seconds).into());
-        set("lost", self.accounting.lost.into());
-        set("delivery_errors", self.result.delivery_errors.into());
-    }
-}
-
 impl Run<'_> {
-    fn baseline(&self, mode: Mode) -> anyhow::Result<BaselineRun> {
+    fn baseline(&self, mode: Mode, round: usize) -> anyhow::Result<BaselineRun> {
         let name = match mode {
-            Mode::Sequential => "baseline-sequential.txt",
-            Mode::Pipelined => "baseline-pipelined.txt",
+            Mode::Sequential => "baseline-sequential",
+            Mode::Pipelined => "baseline-pipelined",
         };
-        let output = self.dir.join(name);
+        let output = self.dir.join(format!("{name}-{round}.txt"));
         let result = rdkafka_loop::run(
             &self.ctx.bootstrap,
             self.input,
@@ -142,6 +217,7 @@ impl Run<'_> {
             mode,
         )?;
         let accounting = compare_lines(self.expected, &read(&output)?);
+        let _ = fs::remove_file(&output);
         Ok(BaselineRun { result, accounting })
     }
 }
@@ -150,6 +226,9 @@ impl Run<'_> {
 struct SluiceRun {
     /// From process start until the output held `records` lines; `None` on timeout.
     elapsed: Option<Duration>,
+    /// From process start until the first line reached the output (start-up, topic creation
+    /// and the sink's subscription included).
+    first_line: Option<Duration>,
     accounting: Accounting,
     /// The output is the input, byte for byte.
     identical: bool,
@@ -161,15 +240,22 @@ struct SluiceRun {
 impl Run<'_> {
     /// Runs `sluice standalone` with the FileStreamSource → topic → FileStreamSink pair until
     /// the output holds every line (or the timeout), then accounts for every line.
-    fn sluice(&self) -> anyhow::Result<SluiceRun> {
+    fn sluice(&self, round: usize) -> anyhow::Result<SluiceRun> {
         let topic = unique_name("loadtest-file-kafka-file");
-        let output = self.dir.join("sluice-output.txt");
-        let files = self.sluice_files(&topic, &output)?;
+        let output = self.dir.join(format!("sluice-output-{round}.txt"));
+        // A fresh worker directory: a reused offsets file would skip the input.
+        let files =
+            self.sluice_files(&self.dir.join(format!("sluice-{round}")), &topic, &output)?;
         let mut process = files.start(&self.ctx.sluice, "worker.log")?;
         let deadline = process.started() + self.timeout;
         let mut counter = LineCounter::new(&output);
+        let mut first_line = None;
         let elapsed = loop {
-            if counter.poll()? >= self.records {
+            let lines = counter.poll()?;
+            if lines > 0 && first_line.is_none() {
+                first_line = Some(process.started().elapsed());
+            }
+            if lines >= self.records {
                 break Some(process.started().elapsed());
             }
             process.ensure_running()?;
@@ -180,6 +266,7 @@ impl Run<'_> {
         };
         let accounting = settle(self.expected, &output, elapsed.is_some())?;
         let identical = read(&output)? == self.expected;
+        let _ = fs::remove_file(&output);
         let usage = process.usage()?;
         let stop_problem = match process.stop()? {
             Some(0) => None,
@@ -190,6 +277,7 @@ impl Run<'_> {
         delete_topics(&self.ctx.bootstrap, &[&topic]);
         Ok(SluiceRun {
             elapsed,
+            first_line,
             accounting,
             identical,
             usage,
@@ -198,9 +286,9 @@ impl Run<'_> {
     }
 
     /// The worker (ByteArray keys, String values) and the two connectors.
-    fn sluice_files(&self, topic: &str, output: &Path) -> anyhow::Result<WorkerFiles> {
+    fn sluice_files(&self, dir: &Path, topic: &str, output: &Path) -> anyhow::Result<WorkerFiles> {
         let mut files = WorkerFiles::new(
-            &self.dir.join("sluice"),
+            dir,
             &self.ctx.bootstrap,
             &[
                 (
@@ -228,39 +316,6 @@ impl Run<'_> {
     }
 }
 
-impl SluiceRun {
-    /// Adds the Sluice figures and the loss verdict to the report.
-    fn add_to(&self, report: &mut Report, records: u64, input_bytes: u64, timeout: Duration) {
-        report.lost = Some(self.accounting.lost);
-        report.duplicated = Some(self.accounting.duplicated);
-        report.set_extra("unexpected", self.accounting.unexpected);
-        report.set_extra("identical", self.identical);
-        report.peak_rss_bytes = Some(self.usage.memory.hwm_bytes);
-        report.cpu_seconds = Some(self.usage.cpu_seconds);
-        for failure in self.accounting.failures() {
-            report.fail(failure);
-        }
-        if let Some(reason) = &self.stop_problem {
-            report.fail(reason.clone());
-        }
-        match self.elapsed {
-            Some(elapsed) => {
-                let seconds = elapsed.as_secs_f64();
-                report.records_per_sec = Some(records as f64 / seconds);
-                report.set_extra("seconds", seconds);
-                report.set_extra("mb_per_sec", input_bytes as f64 / 1e6 / seconds);
-            }
-            None => {
-                report.fail(format!(
-                    "only {} of {records} lines arrived within {timeout:?}",
-                    self.accounting.delivered
-                ));
-                report.summary = format!("timed out after {timeout:?}");
-            }
-        }
-    }
-}
-
 /// Lets late and redelivered records land, then accounts; records still missing get
 /// [`LOSS_GRACE`] to arrive (a duplicate can make the count reach the total early).
 fn settle(expected: &[u8], output: &Path, complete: bool) -> anyhow::Result<Accounting> {
@@ -274,115 +329,5 @@ fn settle(expected: &[u8], output: &Path, complete: bool) -> anyhow::Result<Acco
             return Ok(accounting);
         }
         std::thread::sleep(SETTLE);
-    }
-}
-
-fn read(path: &Path) -> anyhow::Result<Vec<u8>> {
-    match fs::read(path) {
-        Ok(bytes) => Ok(bytes),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-        Err(error) => Err(error).with_context(|| format!("reading {}", path.display())),
-    }
-}
-
-/// Writes `records` distinct lines of [`LINE_BYTES`] bytes: a sequence number and
-/// pseudo-random letters.
-fn write_input(path: &Path, records: u64) -> anyhow::Result<()> {
-    let file = File::create(path).with_context(|| format!("creating {}", path.display()))?;
-    let mut writer = BufWriter::with_capacity(1 << 20, file);
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut line = Vec::with_capacity(LINE_BYTES);
-    for seq in 0..records {
-        line.clear();
-        line.extend_from_slice(format!("{seq:010} ").as_bytes());
-        while line.len() < LINE_BYTES - 1 {
-            // xorshift64: cheap, deterministic filler.
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            line.push(ALPHABET[(state % ALPHABET.len() as u64) as usize]);
-        }
-        line.push(b'\n');
-        writer
-            .write_all(&line)
-            .with_context(|| format!("writing {}", path.display()))?;
-    }
-    writer
-        .flush()
-        .with_context(|| format!("writing {}", path.display()))
-}
-
-/// Counts the lines of a file that is being appended to, reading only what is new.
-struct LineCounter {
-    path: PathBuf,
-    file: Option<File>,
-    lines: u64,
-    buffer: Vec<u8>,
-}
-
-impl LineCounter {
-    fn new(path: &Path) -> Self {
-        Self {
-            path: path.to_owned(),
-            file: None,
-            lines: 0,
-            buffer: vec![0; 1 << 20],
-        }
-    }
-
-    /// The number of complete lines so far.
-    fn poll(&mut self) -> anyhow::Result<u64> {
-        if self.file.is_none() {
-            match File::open(&self.path) {
-                Ok(file) => self.file = Some(file),
-                Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(0),
-                Err(error) => {
-                    return Err(error).with_context(|| format!("opening {}", self.path.display()));
-                }
-            }
-        }
-        let Some(file) = self.file.as_mut() else {
-            return Ok(self.lines);
-        };
-        loop {
-            let read = file
-                .read(&mut self.buffer)
-                .with_context(|| format!("reading {}", self.path.display()))?;
-            if read == 0 {
-                return Ok(self.lines);
-            }
-            self.lines += self.buffer[..read].iter().filter(|b| **b == b'\n').count() as u64;
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn input_lines_are_distinct_and_of_the_stated_length() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("input.txt");
-        write_input(&path, 1000).unwrap();
-        let text = fs::read(&path).unwrap();
-        assert_eq!(text.len(), 1000 * LINE_BYTES);
-        let lines: std::collections::HashSet<&[u8]> = text.split(|b| *b == b'\n').collect();
-        assert_eq!(lines.len(), 1001, "1000 distinct lines and the empty tail");
-        assert!(text.starts_with(b"0000000000 "));
-    }
-
-    #[test]
-    fn the_line_counter_reads_only_what_was_appended() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("out.txt");
-        let mut counter = LineCounter::new(&path);
-        assert_eq!(counter.poll().unwrap(), 0);
-        let mut file = File::create(&path).unwrap();
-        file.write_all(b"a\nb\nc").unwrap();
-        assert_eq!(counter.poll().unwrap(), 2);
-        file.write_all(b"\nd\n").unwrap();
-        assert_eq!(counter.poll().unwrap(), 4);
     }
 }
