@@ -133,7 +133,9 @@ pub fn run(
         }
     };
     let elapsed = started.elapsed();
-    let cpu_seconds = process::cpu_seconds(std::process::id())? - cpu_before;
+    // Rounded to the millisecond: the tick counts are exact, their float difference is not.
+    let cpu_seconds =
+        ((process::cpu_seconds(std::process::id())? - cpu_before) * 1000.0).round() / 1000.0;
     let _ = producer.flush(Duration::from_secs(1));
     let delivery_errors = producer.context().failed.load(Ordering::Relaxed);
     drop(producer);
