@@ -66,17 +66,23 @@ impl LineCounter {
         }
     }
 
-    /// The number of complete lines so far.
-    pub fn poll(&mut self) -> anyhow::Result<u64> {
+    /// Opens the file once it exists; false until then.
+    fn open(&mut self) -> anyhow::Result<bool> {
         if self.file.is_none() {
             match File::open(&self.path) {
                 Ok(file) => self.file = Some(file),
-                Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(false),
                 Err(error) => {
                     return Err(error).with_context(|| format!("opening {}", self.path.display()));
                 }
             }
         }
+        Ok(true)
+    }
+
+    /// The number of complete lines so far.
+    pub fn poll(&mut self) -> anyhow::Result<u64> {
+        self.open()?;
         let Some(file) = self.file.as_mut() else {
             return Ok(self.lines);
         };
@@ -88,6 +94,48 @@ impl LineCounter {
                 return Ok(self.lines);
             }
             self.lines += self.buffer[..read].iter().filter(|b| **b == b'\n').count() as u64;
+        }
+    }
+}
+
+/// Follows a file that is being appended to, handing each new complete line (without its
+/// `\n`) to a callback.
+pub struct LineTail {
+    counter: LineCounter,
+    partial: Vec<u8>,
+}
+
+impl LineTail {
+    /// A tail of `path`, which need not exist yet.
+    pub fn new(path: &Path) -> Self {
+        Self {
+            counter: LineCounter::new(path),
+            partial: Vec::new(),
+        }
+    }
+
+    /// Calls `each` with every complete line appended since the last call.
+    pub fn poll(&mut self, mut each: impl FnMut(&[u8])) -> anyhow::Result<()> {
+        let counter = &mut self.counter;
+        counter.open()?;
+        let Some(file) = counter.file.as_mut() else {
+            return Ok(());
+        };
+        loop {
+            let read = file
+                .read(&mut counter.buffer)
+                .with_context(|| format!("reading {}", counter.path.display()))?;
+            if read == 0 {
+                return Ok(());
+            }
+            self.partial.extend_from_slice(&counter.buffer[..read]);
+            let Some(last_newline) = self.partial.iter().rposition(|b| *b == b'\n') else {
+                continue;
+            };
+            for line in self.partial[..last_newline].split(|b| *b == b'\n') {
+                each(line);
+            }
+            self.partial.drain(..=last_newline);
         }
     }
 }
@@ -106,6 +154,31 @@ mod tests {
         let lines: std::collections::HashSet<&[u8]> = text.split(|b| *b == b'\n').collect();
         assert_eq!(lines.len(), 1001, "1000 distinct lines and the empty tail");
         assert!(text.starts_with(b"0000000000 "));
+    }
+
+    #[test]
+    fn the_tail_hands_over_complete_lines_only_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.txt");
+        let mut tail = LineTail::new(&path);
+        let mut seen: Vec<Vec<u8>> = Vec::new();
+        tail.poll(|line| seen.push(line.to_vec())).unwrap();
+        assert!(seen.is_empty());
+        let mut file = File::create(&path).unwrap();
+        file.write_all(b"one\ntw").unwrap();
+        tail.poll(|line| seen.push(line.to_vec())).unwrap();
+        assert_eq!(seen, vec![b"one".to_vec()]);
+        file.write_all(b"o\n\nthree\n").unwrap();
+        tail.poll(|line| seen.push(line.to_vec())).unwrap();
+        assert_eq!(
+            seen,
+            vec![
+                b"one".to_vec(),
+                b"two".to_vec(),
+                b"".to_vec(),
+                b"three".to_vec()
+            ]
+        );
     }
 
     #[test]

@@ -165,7 +165,10 @@ mod tests {
     #[test]
     fn no_scenario_named_selects_all_in_registry_order() {
         let names: Vec<&str> = select(&[]).unwrap().iter().map(|s| s.name).collect();
-        assert_eq!(names, vec!["startup", "idle_rss", "file_kafka_file"]);
+        assert_eq!(
+            names,
+            vec!["startup", "idle_rss", "file_kafka_file", "file_latency"]
+        );
     }
 
     #[test]

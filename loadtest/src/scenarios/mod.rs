@@ -8,6 +8,7 @@ use anyhow::Context as _;
 use crate::report::Report;
 
 mod file_kafka_file;
+mod file_latency;
 mod idle_rss;
 mod startup;
 
@@ -16,6 +17,7 @@ pub const ALL: &[Scenario] = &[
     startup::SCENARIO,
     idle_rss::SCENARIO,
     file_kafka_file::SCENARIO,
+    file_latency::SCENARIO,
 ];
 
 /// A named scenario: what `--scenario NAME` selects.
