@@ -1,0 +1,196 @@
+//! Line files the scenarios write and watch: generated inputs, a counter of lines appended to
+//! an output, and reading a file that may not exist yet.
+
+use std::fs::{self, File};
+use std::io::{BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+
+/// Bytes per line of [`write_input`], newline included.
+pub const LINE_BYTES: usize = 101;
+
+/// The bytes of `path`; empty when it does not exist (yet).
+pub fn read(path: &Path) -> anyhow::Result<Vec<u8>> {
+    match fs::read(path) {
+        Ok(bytes) => Ok(bytes),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(error) => Err(error).with_context(|| format!("reading {}", path.display())),
+    }
+}
+
+/// Writes `records` distinct lines of [`LINE_BYTES`] bytes: a sequence number and
+/// pseudo-random letters.
+pub fn write_input(path: &Path, records: u64) -> anyhow::Result<()> {
+    let file = File::create(path).with_context(|| format!("creating {}", path.display()))?;
+    let mut writer = BufWriter::with_capacity(1 << 20, file);
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut line = Vec::with_capacity(LINE_BYTES);
+    for seq in 0..records {
+        line.clear();
+        line.extend_from_slice(format!("{seq:010} ").as_bytes());
+        while line.len() < LINE_BYTES - 1 {
+            // xorshift64: cheap, deterministic filler.
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            line.push(ALPHABET[(state % ALPHABET.len() as u64) as usize]);
+        }
+        line.push(b'\n');
+        writer
+            .write_all(&line)
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    writer
+        .flush()
+        .with_context(|| format!("writing {}", path.display()))
+}
+
+/// Counts the lines of a file that is being appended to, reading only what is new.
+pub struct LineCounter {
+    path: PathBuf,
+    file: Option<File>,
+    lines: u64,
+    buffer: Vec<u8>,
+}
+
+impl LineCounter {
+    /// A counter of the lines of `path`, which need not exist yet.
+    pub fn new(path: &Path) -> Self {
+        Self {
+            path: path.to_owned(),
+            file: None,
+            lines: 0,
+            buffer: vec![0; 1 << 20],
+        }
+    }
+
+    /// Opens the file once it exists; false until then.
+    fn open(&mut self) -> anyhow::Result<bool> {
+        if self.file.is_none() {
+            match File::open(&self.path) {
+                Ok(file) => self.file = Some(file),
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+                Err(error) => {
+                    return Err(error).with_context(|| format!("opening {}", self.path.display()));
+                }
+            }
+        }
+        Ok(true)
+    }
+
+    /// The number of complete lines so far.
+    pub fn poll(&mut self) -> anyhow::Result<u64> {
+        self.open()?;
+        let Some(file) = self.file.as_mut() else {
+            return Ok(self.lines);
+        };
+        loop {
+            let read = file
+                .read(&mut self.buffer)
+                .with_context(|| format!("reading {}", self.path.display()))?;
+            if read == 0 {
+                return Ok(self.lines);
+            }
+            self.lines += self.buffer[..read].iter().filter(|b| **b == b'\n').count() as u64;
+        }
+    }
+}
+
+/// Follows a file that is being appended to, handing each new complete line (without its
+/// `\n`) to a callback.
+pub struct LineTail {
+    counter: LineCounter,
+    partial: Vec<u8>,
+}
+
+impl LineTail {
+    /// A tail of `path`, which need not exist yet.
+    pub fn new(path: &Path) -> Self {
+        Self {
+            counter: LineCounter::new(path),
+            partial: Vec::new(),
+        }
+    }
+
+    /// Calls `each` with every complete line appended since the last call.
+    pub fn poll(&mut self, mut each: impl FnMut(&[u8])) -> anyhow::Result<()> {
+        let counter = &mut self.counter;
+        counter.open()?;
+        let Some(file) = counter.file.as_mut() else {
+            return Ok(());
+        };
+        loop {
+            let read = file
+                .read(&mut counter.buffer)
+                .with_context(|| format!("reading {}", counter.path.display()))?;
+            if read == 0 {
+                return Ok(());
+            }
+            self.partial.extend_from_slice(&counter.buffer[..read]);
+            let Some(last_newline) = self.partial.iter().rposition(|b| *b == b'\n') else {
+                continue;
+            };
+            for line in self.partial[..last_newline].split(|b| *b == b'\n') {
+                each(line);
+            }
+            self.partial.drain(..=last_newline);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn input_lines_are_distinct_and_of_the_stated_length() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("input.txt");
+        write_input(&path, 1000).unwrap();
+        let text = fs::read(&path).unwrap();
+        assert_eq!(text.len(), 1000 * LINE_BYTES);
+        let lines: std::collections::HashSet<&[u8]> = text.split(|b| *b == b'\n').collect();
+        assert_eq!(lines.len(), 1001, "1000 distinct lines and the empty tail");
+        assert!(text.starts_with(b"0000000000 "));
+    }
+
+    #[test]
+    fn the_tail_hands_over_complete_lines_only_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.txt");
+        let mut tail = LineTail::new(&path);
+        let mut seen: Vec<Vec<u8>> = Vec::new();
+        tail.poll(|line| seen.push(line.to_vec())).unwrap();
+        assert!(seen.is_empty());
+        let mut file = File::create(&path).unwrap();
+        file.write_all(b"one\ntw").unwrap();
+        tail.poll(|line| seen.push(line.to_vec())).unwrap();
+        assert_eq!(seen, vec![b"one".to_vec()]);
+        file.write_all(b"o\n\nthree\n").unwrap();
+        tail.poll(|line| seen.push(line.to_vec())).unwrap();
+        assert_eq!(
+            seen,
+            vec![
+                b"one".to_vec(),
+                b"two".to_vec(),
+                b"".to_vec(),
+                b"three".to_vec()
+            ]
+        );
+    }
+
+    #[test]
+    fn the_line_counter_reads_only_what_was_appended() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.txt");
+        let mut counter = LineCounter::new(&path);
+        assert_eq!(counter.poll().unwrap(), 0);
+        let mut file = File::create(&path).unwrap();
+        file.write_all(b"a\nb\nc").unwrap();
+        assert_eq!(counter.poll().unwrap(), 2);
+        file.write_all(b"\nd\n").unwrap();
+        assert_eq!(counter.poll().unwrap(), 4);
+    }
+}

@@ -1,0 +1,182 @@
+//! `sluice-loadtest`: runs named scenarios against the release `sluice` binary and a Kafka
+//! broker, prints one table row per scenario and optionally writes the JSON report.
+//!
+//! ```sh
+//! scripts/test-broker.sh
+//! cargo build --release -p sluice -p sluice-loadtest
+//! cargo run --release -p sluice-loadtest -- --quick --json target/loadtest.json
+//! ```
+//!
+//! Exits 1 when a scenario's verdict is `fail` (a record lost or corrupted, or a scenario that
+//! could not run); a missed performance target is reported but does not fail the run.
+
+mod accounting;
+mod baseline;
+mod broker;
+mod files;
+mod process;
+mod report;
+mod rest;
+mod scenarios;
+mod worker;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context as _, bail};
+use clap::Parser;
+
+use report::{Report, Verdict};
+use scenarios::{Context, Scenario};
+
+/// Sluice's load harness: named scenarios, same-run baselines, loss accounting.
+#[derive(Debug, Parser)]
+#[command(name = "sluice-loadtest", version, about)]
+struct Args {
+    /// Short runs: the whole run within 60 s.
+    #[arg(long)]
+    quick: bool,
+    /// Write the JSON report (an array, one object per scenario) to FILE.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    /// Run only this scenario (repeatable); all of them when absent.
+    #[arg(long = "scenario", value_name = "NAME")]
+    scenarios: Vec<String>,
+    /// The Kafka broker [default: $SLUICE_TEST_BOOTSTRAP, else 127.0.0.1:19092].
+    #[arg(long, value_name = "ADDR")]
+    bootstrap: Option<String>,
+    /// The `sluice` binary to measure [default: `sluice` next to this binary, i.e.
+    /// target/release/sluice].
+    #[arg(long, value_name = "PATH")]
+    sluice: Option<PathBuf>,
+    /// List the scenarios and exit.
+    #[arg(long)]
+    list: bool,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    if args.list {
+        for scenario in scenarios::ALL {
+            println!("{:<16} {}", scenario.name, scenario.about);
+        }
+        return ExitCode::SUCCESS;
+    }
+    match run(&args) {
+        Ok(reports) if reports.iter().all(|r| r.verdict == Verdict::Pass) => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::from(1),
+        Err(error) => {
+            eprintln!("sluice-loadtest: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Runs the selected scenarios, printing each row as it finishes; returns their reports.
+fn run(args: &Args) -> anyhow::Result<Vec<Report>> {
+    let selected = select(&args.scenarios)?;
+    let bootstrap = args.bootstrap.clone().unwrap_or_else(|| {
+        std::env::var("SLUICE_TEST_BOOTSTRAP").unwrap_or_else(|_| "127.0.0.1:19092".to_owned())
+    });
+    broker::ensure_reachable(&bootstrap)?;
+    let sluice = match &args.sluice {
+        Some(path) => path.clone(),
+        None => default_sluice()?,
+    };
+    if !sluice.is_file() {
+        bail!(
+            "no sluice binary at {} (build it: cargo build --release -p sluice, or pass --sluice)",
+            sluice.display()
+        );
+    }
+    let work_dir = tempfile::Builder::new()
+        .prefix("sluice-loadtest-")
+        .tempdir()
+        .context("creating the scratch directory")?;
+    let ctx = Context {
+        quick: args.quick,
+        bootstrap,
+        sluice,
+        work_dir: work_dir.path().to_owned(),
+    };
+
+    let started = Instant::now();
+    println!(
+        "sluice-loadtest{}: {} against {}",
+        if ctx.quick { " --quick" } else { "" },
+        ctx.sluice.display(),
+        ctx.bootstrap
+    );
+    println!("{}", report::table_header());
+    let mut reports = Vec::with_capacity(selected.len());
+    for scenario in selected {
+        let report =
+            (scenario.run)(&ctx).unwrap_or_else(|error| Report::errored(scenario.name, &error));
+        println!("{}", report::table_row(&report));
+        reports.push(report);
+    }
+    let failed = reports
+        .iter()
+        .filter(|r| r.verdict == Verdict::Fail)
+        .count();
+    println!(
+        "{} scenario(s), {failed} failed, in {:.1} s",
+        reports.len(),
+        started.elapsed().as_secs_f64()
+    );
+    if let Some(path) = &args.json {
+        report::write_json(path, &reports)?;
+        println!("JSON report: {}", path.display());
+    }
+    Ok(reports)
+}
+
+/// The scenarios named by `--scenario` (all when none), in the registry's order.
+fn select(names: &[String]) -> anyhow::Result<Vec<&'static Scenario>> {
+    if names.is_empty() {
+        return Ok(scenarios::ALL.iter().collect());
+    }
+    for name in names {
+        if scenarios::find(name).is_none() {
+            let known: Vec<&str> = scenarios::ALL.iter().map(|s| s.name).collect();
+            bail!("unknown scenario {name:?}; known: {}", known.join(", "));
+        }
+    }
+    Ok(scenarios::ALL
+        .iter()
+        .filter(|scenario| names.iter().any(|name| name == scenario.name))
+        .collect())
+}
+
+/// `sluice` in the directory of this binary (both are built into target/release).
+fn default_sluice() -> anyhow::Result<PathBuf> {
+    let exe = std::env::current_exe().context("locating the sluice-loadtest binary")?;
+    let dir = exe
+        .parent()
+        .context("the sluice-loadtest binary has no parent directory")?;
+    Ok(dir.join("sluice"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_scenario_named_selects_all_in_registry_order() {
+        let names: Vec<&str> = select(&[]).unwrap().iter().map(|s| s.name).collect();
+        assert_eq!(
+            names,
+            vec!["startup", "idle_rss", "file_kafka_file", "file_latency"]
+        );
+    }
+
+    #[test]
+    fn named_scenarios_run_in_registry_order_and_unknown_names_fail() {
+        let picked = select(&["file_kafka_file".to_owned(), "startup".to_owned()]).unwrap();
+        let names: Vec<&str> = picked.iter().map(|s| s.name).collect();
+        assert_eq!(names, vec!["startup", "file_kafka_file"]);
+        let error = select(&["nope".to_owned()]).unwrap_err().to_string();
+        assert!(error.contains("unknown scenario \"nope\""), "{error}");
+    }
+}
