@@ -146,6 +146,8 @@ impl CommitMetrics {
 }
 
 /// `source-task-metrics` and the task-level batch and commit metrics of a source task.
+/// Acknowledgements are counted locally and published by
+/// [`SourceMetrics::flush_acknowledged`], not one atomic update per record.
 #[derive(Clone)]
 pub struct SourceMetrics {
     poll_total: Counter,
@@ -155,6 +157,8 @@ pub struct SourceMetrics {
     active: Gauge,
     /// Offset commits.
     pub commits: CommitMetrics,
+    acknowledged: u64,
+    written: u64,
 }
 
 impl SourceMetrics {
@@ -177,6 +181,8 @@ impl SourceMetrics {
                 &l
             ),
             commits: CommitMetrics::new(&l),
+            acknowledged: 0,
+            written: 0,
         }
     }
 
@@ -192,11 +198,20 @@ impl SourceMetrics {
         self.active.increment(records as f64);
     }
 
-    /// A submitted record was acknowledged (`written`) or dropped.
-    pub fn acknowledged(&self, written: bool) {
-        self.active.decrement(1.0);
-        if written {
-            self.write_total.increment(1);
+    /// A submitted record was acknowledged (`written`) or dropped; published at the next
+    /// [`SourceMetrics::flush_acknowledged`].
+    pub fn acknowledged(&mut self, written: bool) {
+        self.acknowledged += 1;
+        self.written += u64::from(written);
+    }
+
+    /// Publishes the acknowledgements counted since the last call.
+    pub fn flush_acknowledged(&mut self) {
+        if self.acknowledged > 0 {
+            self.active.decrement(self.acknowledged as f64);
+            self.write_total.increment(self.written);
+            self.acknowledged = 0;
+            self.written = 0;
         }
     }
 }

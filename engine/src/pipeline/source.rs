@@ -486,6 +486,7 @@ impl SendLoop {
         // Whatever happened, wait for what is in flight and commit what was acknowledged.
         let _ = self.clients.producer.flush(self.flush_timeout);
         let drained = self.drain_deliveries();
+        self.metrics.flush_acknowledged();
         self.commit_offsets();
         result.and(drained)
     }
@@ -495,6 +496,7 @@ impl SendLoop {
         loop {
             match batches.recv_timeout(Duration::from_millis(20)) {
                 Ok(items) => {
+                    self.metrics.submitted(items.len());
                     for item in items {
                         self.send(item)?;
                     }
@@ -504,6 +506,7 @@ impl SendLoop {
             }
             self.clients.producer.poll(Duration::ZERO);
             self.drain_deliveries()?;
+            self.metrics.flush_acknowledged();
             if Instant::now() >= next_commit {
                 self.commit_offsets();
                 next_commit = Instant::now() + self.flush_interval;
@@ -514,7 +517,6 @@ impl SendLoop {
     fn token(&mut self, original: &Record) -> usize {
         let token = self.next_token;
         self.next_token += 1;
-        self.metrics.submitted(1);
         if let Origin::Source { partition, offset } = &original.origin
             && !offset.is_empty()
         {
