@@ -10,6 +10,7 @@ use crate::report::Report;
 mod file_kafka_file;
 mod file_latency;
 mod idle_rss;
+mod mirror_kafka_kafka;
 mod startup;
 
 /// Every scenario, in the order a full run takes them.
@@ -18,6 +19,7 @@ pub const ALL: &[Scenario] = &[
     idle_rss::SCENARIO,
     file_kafka_file::SCENARIO,
     file_latency::SCENARIO,
+    mirror_kafka_kafka::SCENARIO,
 ];
 
 /// A named scenario: what `--scenario NAME` selects.
