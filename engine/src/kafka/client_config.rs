@@ -219,6 +219,9 @@ pub fn task_client_config(
             config.set_java("max.in.flight.requests.per.connection", "1")?;
             config.set_java("enable.idempotence", "false")?;
             config.set_java("delivery.timeout.ms", &i32::MAX.to_string())?;
+            // Java's `buffer.memory` default (32 MiB) bounds what waits for the broker;
+            // librdkafka's own default would let 1 GiB pile up behind a slow broker.
+            config.set_java("buffer.memory", "33554432")?;
         }
         ClientRole::Consumer => {
             config.set_java("group.id", &format!("connect-{conn}"))?;
