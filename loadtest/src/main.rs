@@ -14,6 +14,7 @@ mod accounting;
 mod baseline;
 mod broker;
 mod files;
+mod pipeline;
 mod process;
 mod report;
 mod rest;
@@ -167,7 +168,16 @@ mod tests {
         let names: Vec<&str> = select(&[]).unwrap().iter().map(|s| s.name).collect();
         assert_eq!(
             names,
-            vec!["startup", "idle_rss", "file_kafka_file", "file_latency"]
+            vec![
+                "startup",
+                "idle_rss",
+                "file_kafka_file",
+                "file_latency",
+                "worker_kill_restart",
+                "task_panics",
+                "poison_records_dlq",
+                "stalled_sink",
+            ]
         );
     }
 

@@ -10,7 +10,11 @@ use crate::report::Report;
 mod file_kafka_file;
 mod file_latency;
 mod idle_rss;
+mod poison_records_dlq;
+mod stalled_sink;
 mod startup;
+mod task_panics;
+mod worker_kill_restart;
 
 /// Every scenario, in the order a full run takes them.
 pub const ALL: &[Scenario] = &[
@@ -18,6 +22,10 @@ pub const ALL: &[Scenario] = &[
     idle_rss::SCENARIO,
     file_kafka_file::SCENARIO,
     file_latency::SCENARIO,
+    worker_kill_restart::SCENARIO,
+    task_panics::SCENARIO,
+    poison_records_dlq::SCENARIO,
+    stalled_sink::SCENARIO,
 ];
 
 /// A named scenario: what `--scenario NAME` selects.
