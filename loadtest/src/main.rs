@@ -51,6 +51,9 @@ struct Args {
     /// target/release/sluice].
     #[arg(long, value_name = "PATH")]
     sluice: Option<PathBuf>,
+    /// Keep the scratch directory (inputs, outputs, worker logs) and print where it is.
+    #[arg(long)]
+    keep: bool,
     /// List the scenarios and exit.
     #[arg(long)]
     list: bool,
@@ -101,6 +104,9 @@ fn run(args: &Args) -> anyhow::Result<Vec<Report>> {
         sluice,
         work_dir: work_dir.path().to_owned(),
     };
+    if args.keep {
+        println!("scratch directory kept: {}", work_dir.keep().display());
+    }
 
     let started = Instant::now();
     println!(
@@ -177,6 +183,7 @@ mod tests {
                 "task_panics",
                 "poison_records_dlq",
                 "stalled_sink",
+                "broker_faults",
             ]
         );
     }

@@ -27,6 +27,9 @@ pub struct Extra<'a> {
     pub source: &'a [(&'a str, &'a str)],
     /// FileStreamSink keys.
     pub sink: &'a [(&'a str, &'a str)],
+    /// The topic is created by the scenario (a broker without CreateTopics): the source gets
+    /// no `topic.creation.*` keys.
+    pub topic_precreated: bool,
 }
 
 /// The files of one FileStreamSource → topic → FileStreamSink worker.
@@ -55,6 +58,9 @@ impl FilePipeline {
         let mut files = WorkerFiles::new(&dir, &ctx.bootstrap, extra.worker)?;
         let input_text = input.display().to_string();
         let mut source = file_source_pairs(&input_text, &topic);
+        if extra.topic_precreated {
+            source.retain(|(key, _)| !key.starts_with("topic.creation."));
+        }
         source.extend_from_slice(extra.source);
         files.add_connector("file-source", &source)?;
         let output_text = output.display().to_string();

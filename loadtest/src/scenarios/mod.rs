@@ -7,6 +7,7 @@ use anyhow::Context as _;
 
 use crate::report::Report;
 
+mod broker_faults;
 mod file_kafka_file;
 mod file_latency;
 mod idle_rss;
@@ -26,6 +27,7 @@ pub const ALL: &[Scenario] = &[
     task_panics::SCENARIO,
     poison_records_dlq::SCENARIO,
     stalled_sink::SCENARIO,
+    broker_faults::SCENARIO,
 ];
 
 /// A named scenario: what `--scenario NAME` selects.

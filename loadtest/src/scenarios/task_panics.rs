@@ -63,6 +63,7 @@ fn run(ctx: &Context) -> anyhow::Result<Report> {
             worker: WORKER,
             source: &source_keys,
             sink: &sink_keys,
+            ..Extra::default()
         },
     )?;
     write_input(&pipeline.input, records)?;
