@@ -132,6 +132,13 @@ impl KafkaConsumer {
                 tracing::debug!(%error, "a subscribed topic does not exist yet");
                 Ok(None)
             }
+            // A broker connection lost: librdkafka reports it and reconnects by itself, as
+            // Kafka's consumer does silently; failing the task would only add a restart and
+            // a group rejoin to the outage.
+            Some(Err(error)) if is_connection_loss(&error) => {
+                tracing::warn!(%error, "broker connection lost; the consumer reconnects");
+                Ok(None)
+            }
             Some(Err(error)) => Err(KafkaClientError::client("consuming", error)),
         }
     }
@@ -361,6 +368,17 @@ impl KafkaConsumer {
             std::thread::sleep(Duration::from_millis(100));
         }
     }
+}
+
+/// librdkafka's informational errors for lost broker connections, which it retries itself.
+fn is_connection_loss(error: &rdkafka::error::KafkaError) -> bool {
+    matches!(
+        error.rdkafka_error_code(),
+        Some(
+            rdkafka::types::RDKafkaErrorCode::BrokerTransportFailure
+                | rdkafka::types::RDKafkaErrorCode::AllBrokersDown
+        )
+    )
 }
 
 fn is_missing_topic(error: &rdkafka::error::KafkaError) -> bool {
