@@ -390,3 +390,28 @@ fn is_missing_topic(error: &rdkafka::error::KafkaError) -> bool {
         )
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use rdkafka::error::KafkaError;
+    use rdkafka::types::RDKafkaErrorCode;
+
+    use super::*;
+
+    #[test]
+    fn lost_broker_connections_are_polled_through_and_other_errors_are_not() {
+        let consuming = |code| KafkaError::MessageConsumption(code);
+        assert!(is_connection_loss(&consuming(
+            RDKafkaErrorCode::BrokerTransportFailure
+        )));
+        assert!(is_connection_loss(&consuming(
+            RDKafkaErrorCode::AllBrokersDown
+        )));
+        assert!(!is_connection_loss(&consuming(
+            RDKafkaErrorCode::TopicAuthorizationFailed
+        )));
+        assert!(!is_connection_loss(&consuming(
+            RDKafkaErrorCode::OffsetOutOfRange
+        )));
+    }
+}
