@@ -72,3 +72,66 @@ pub fn delete_topics(bootstrap: &str, topics: &[&str]) {
     };
     let _ = futures_executor::block_on(admin.delete_topics(topics, &options()));
 }
+
+/// A record read back from a topic: its value and the keys of its headers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadRecord {
+    /// The value's bytes (empty for a null value).
+    pub value: Vec<u8>,
+    /// The header keys, in order.
+    pub header_keys: Vec<String>,
+}
+
+/// Reads partition 0 of `topic` from the beginning until `expected` records came and then
+/// [`READ_QUIET`] passed without another (so extra copies are seen too), or until `timeout`.
+pub fn read_partition(
+    bootstrap: &str,
+    topic: &str,
+    expected: usize,
+    timeout: Duration,
+) -> anyhow::Result<Vec<ReadRecord>> {
+    use rdkafka::consumer::{BaseConsumer, Consumer};
+    use rdkafka::message::{Headers, Message};
+    use rdkafka::{Offset, TopicPartitionList};
+
+    let consumer: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", bootstrap)
+        .set("group.id", unique_name("loadtest-reader"))
+        .set("enable.auto.commit", "false")
+        .create()
+        .context("creating the topic reader")?;
+    let mut assignment = TopicPartitionList::new();
+    assignment
+        .add_partition_offset(topic, 0, Offset::Beginning)
+        .with_context(|| format!("assigning {topic}-0"))?;
+    consumer
+        .assign(&assignment)
+        .with_context(|| format!("assigning {topic}-0"))?;
+    let deadline = std::time::Instant::now() + timeout;
+    let mut quiet_since = None::<std::time::Instant>;
+    let mut records = Vec::new();
+    while std::time::Instant::now() < deadline {
+        if quiet_since.is_some_and(|since| since.elapsed() >= READ_QUIET) {
+            break;
+        }
+        // Errors are transient fetch errors librdkafka retries by itself: keep polling.
+        if let Some(Ok(message)) = consumer.poll(Duration::from_millis(100)) {
+            let header_keys = message
+                .headers()
+                .map(|headers| headers.iter().map(|h| h.key.to_owned()).collect())
+                .unwrap_or_default();
+            records.push(ReadRecord {
+                value: message.payload().unwrap_or_default().to_vec(),
+                header_keys,
+            });
+            quiet_since = None;
+        }
+        if records.len() >= expected && quiet_since.is_none() {
+            quiet_since = Some(std::time::Instant::now());
+        }
+    }
+    Ok(records)
+}
+
+/// How long [`read_partition`] keeps reading after the expected count, for extra copies.
+const READ_QUIET: Duration = Duration::from_secs(1);

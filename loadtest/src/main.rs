@@ -15,6 +15,7 @@ mod baseline;
 mod broker;
 mod files;
 mod kafka_topics;
+mod pipeline;
 mod process;
 mod report;
 mod rest;
@@ -51,6 +52,9 @@ struct Args {
     /// target/release/sluice].
     #[arg(long, value_name = "PATH")]
     sluice: Option<PathBuf>,
+    /// Keep the scratch directory (inputs, outputs, worker logs) and print where it is.
+    #[arg(long)]
+    keep: bool,
     /// List the scenarios and exit.
     #[arg(long)]
     list: bool,
@@ -101,6 +105,9 @@ fn run(args: &Args) -> anyhow::Result<Vec<Report>> {
         sluice,
         work_dir: work_dir.path().to_owned(),
     };
+    if args.keep {
+        println!("scratch directory kept: {}", work_dir.keep().display());
+    }
 
     let started = Instant::now();
     println!(
@@ -173,7 +180,12 @@ mod tests {
                 "idle_rss",
                 "file_kafka_file",
                 "file_latency",
-                "mirror_kafka_kafka"
+                "mirror_kafka_kafka",
+                "worker_kill_restart",
+                "task_panics",
+                "poison_records_dlq",
+                "stalled_sink",
+                "broker_faults",
             ]
         );
     }

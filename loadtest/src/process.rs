@@ -186,6 +186,19 @@ impl SluiceProcess {
         lines[lines.len().saturating_sub(20)..].join("\n")
     }
 
+    /// Kills the process with SIGKILL (`kill -9`: no chance to flush or commit anything) and
+    /// waits for it.
+    pub fn kill_9(mut self) -> anyhow::Result<()> {
+        self.child.kill().context("killing sluice")?;
+        self.child.wait().context("waiting for the killed sluice")?;
+        Ok(())
+    }
+
+    /// The whole log so far (empty when it cannot be read).
+    pub fn log_text(&self) -> String {
+        fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
     /// Sends SIGTERM and waits for the exit (killing it after a timeout); returns the exit
     /// code, `None` when it had to be killed or died of a signal.
     pub fn stop(mut self) -> anyhow::Result<Option<i32>> {

@@ -32,6 +32,16 @@ impl Rest {
         Some((status, serde_json::from_str(&text).unwrap_or(Value::Null)))
     }
 
+    /// `PUT path` with no body: the status, or `None` when the worker does not answer.
+    pub fn put(&self, path: &str) -> Option<u16> {
+        let response = self
+            .agent
+            .put(format!("{}{path}", self.base))
+            .send_empty()
+            .ok()?;
+        Some(response.status().as_u16())
+    }
+
     /// True when `GET /connectors/<name>/status` shows the connector and every one of its
     /// tasks (at least one) RUNNING.
     pub fn is_running(&self, connector: &str) -> bool {

@@ -132,6 +132,13 @@ impl KafkaConsumer {
                 tracing::debug!(%error, "a subscribed topic does not exist yet");
                 Ok(None)
             }
+            // A broker connection lost: librdkafka reports it and reconnects by itself, as
+            // Kafka's consumer does silently; failing the task would only add a restart and
+            // a group rejoin to the outage.
+            Some(Err(error)) if is_connection_loss(&error) => {
+                tracing::warn!(%error, "broker connection lost; the consumer reconnects");
+                Ok(None)
+            }
             Some(Err(error)) => Err(KafkaClientError::client("consuming", error)),
         }
     }
@@ -363,6 +370,17 @@ impl KafkaConsumer {
     }
 }
 
+/// librdkafka's informational errors for lost broker connections, which it retries itself.
+fn is_connection_loss(error: &rdkafka::error::KafkaError) -> bool {
+    matches!(
+        error.rdkafka_error_code(),
+        Some(
+            rdkafka::types::RDKafkaErrorCode::BrokerTransportFailure
+                | rdkafka::types::RDKafkaErrorCode::AllBrokersDown
+        )
+    )
+}
+
 fn is_missing_topic(error: &rdkafka::error::KafkaError) -> bool {
     matches!(
         error.rdkafka_error_code(),
@@ -371,4 +389,29 @@ fn is_missing_topic(error: &rdkafka::error::KafkaError) -> bool {
                 | rdkafka::types::RDKafkaErrorCode::UnknownTopic
         )
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use rdkafka::error::KafkaError;
+    use rdkafka::types::RDKafkaErrorCode;
+
+    use super::*;
+
+    #[test]
+    fn lost_broker_connections_are_polled_through_and_other_errors_are_not() {
+        let consuming = |code| KafkaError::MessageConsumption(code);
+        assert!(is_connection_loss(&consuming(
+            RDKafkaErrorCode::BrokerTransportFailure
+        )));
+        assert!(is_connection_loss(&consuming(
+            RDKafkaErrorCode::AllBrokersDown
+        )));
+        assert!(!is_connection_loss(&consuming(
+            RDKafkaErrorCode::TopicAuthorizationFailed
+        )));
+        assert!(!is_connection_loss(&consuming(
+            RDKafkaErrorCode::OffsetOutOfRange
+        )));
+    }
 }

@@ -7,11 +7,16 @@ use anyhow::Context as _;
 
 use crate::report::Report;
 
+mod broker_faults;
 mod file_kafka_file;
 mod file_latency;
 mod idle_rss;
 mod mirror_kafka_kafka;
+mod poison_records_dlq;
+mod stalled_sink;
 mod startup;
+mod task_panics;
+mod worker_kill_restart;
 
 /// Every scenario, in the order a full run takes them.
 pub const ALL: &[Scenario] = &[
@@ -20,6 +25,11 @@ pub const ALL: &[Scenario] = &[
     file_kafka_file::SCENARIO,
     file_latency::SCENARIO,
     mirror_kafka_kafka::SCENARIO,
+    worker_kill_restart::SCENARIO,
+    task_panics::SCENARIO,
+    poison_records_dlq::SCENARIO,
+    stalled_sink::SCENARIO,
+    broker_faults::SCENARIO,
 ];
 
 /// A named scenario: what `--scenario NAME` selects.
