@@ -449,3 +449,106 @@ fn mirrored_records_reach_the_remote_topic_unchanged_through_the_worker_pipeline
         .delete_topics(&[topic.as_str(), remote.as_str()])
         .expect("test topics deleted");
 }
+
+/// With `src.value.converter` (Confluent Replicator's key), the task hands on Connect data
+/// read from the source bytes instead of the bytes; a record that converter cannot read fails
+/// the task, naming the record, rather than being skipped.
+#[test]
+fn source_converters_read_the_source_bytes_as_connect_data() {
+    let bootstrap = bootstrap();
+    let topic = format!("mirror-json-{:016x}", fastrand::u64(..));
+    let admin = KafkaAdmin::new(&client_config(&bootstrap), TIMEOUT).expect("admin client");
+    admin
+        .create_topic(&NewTopicSpec::new(topic.clone()))
+        .expect("source topic created");
+    let producer = KafkaProducer::new(&client_config(&bootstrap)).expect("producer");
+    let json = |text: &'static str| {
+        let mut message = KafkaMessage::new(
+            topic.as_str(),
+            Some(Bytes::from_static(b"key")),
+            Some(Bytes::from_static(text.as_bytes())),
+        )
+        .with_header("origin", Some(Bytes::from_static(b"42")));
+        message.partition = Some(0);
+        message
+    };
+    produce(
+        &producer,
+        &[
+            json(
+                r#"{"schema":{"type":"struct","fields":[{"field":"id","type":"int32","optional":false}],"optional":false},"payload":{"id":7}}"#,
+            ),
+            json("{not json"),
+        ],
+    );
+
+    let config = raw(&[
+        ("name", CONNECTOR),
+        ("connector.class", "MirrorSourceConnector"),
+        ("source.cluster.alias", "src"),
+        ("source.cluster.bootstrap.servers", &bootstrap),
+        ("topics", &topic),
+        (
+            "src.value.converter",
+            "org.apache.kafka.connect.json.JsonConverter",
+        ),
+        ("src.header.converter", "SimpleHeaderConverter"),
+    ]);
+    let mut connector = MirrorSourceConnector::default();
+    connector.start(&config).expect("connector started");
+    let tasks = connector.task_configs(1).expect("task configs");
+    let mut task = connector.create_task();
+    task.start(SourceTaskContext {
+        config: tasks[0].clone(),
+        offset_reader: Arc::new(StoreOffsetReader::new(
+            CONNECTOR,
+            Arc::new(MemoryOffsetBackingStore::new()) as Arc<dyn OffsetBackingStore>,
+        )),
+    })
+    .expect("task started");
+
+    let deadline = Instant::now() + TIMEOUT;
+    let (first, error) = loop {
+        assert!(Instant::now() < deadline, "no records within {TIMEOUT:?}");
+        match task.poll() {
+            Ok(Some(batch)) if !batch.is_empty() => {
+                // The readable record comes alone or ahead of the failure in a later poll.
+                let first = batch.records.into_iter().next().expect("a record");
+                let error = loop {
+                    assert!(Instant::now() < deadline, "the bad record never failed");
+                    if let Err(error) = task.poll() {
+                        break error;
+                    }
+                };
+                break (first, error);
+            }
+            Ok(_) => {}
+            Err(error) => panic!("the first record is readable, got {error}"),
+        }
+    };
+    let Value::Struct(value) = &first.value else {
+        panic!("expected a struct, got {:?}", first.value);
+    };
+    assert_eq!(value.get("id").ok(), Some(&Value::Int32(7)));
+    assert_eq!(
+        first
+            .value_schema
+            .as_ref()
+            .map(|schema| schema.schema_type()),
+        Some(SchemaType::Struct)
+    );
+    // No source key converter: the key stays bytes.
+    assert_eq!(first.key, Value::Bytes(Bytes::from_static(b"key")));
+    let header = first.headers.iter().next().expect("the header");
+    assert_eq!(header.value, Value::Int8(42));
+    let message = error.to_string();
+    assert!(
+        message.contains(&format!("{topic}-0@1")) && message.contains("source converter"),
+        "{message}"
+    );
+    task.stop();
+    connector.stop().expect("connector stopped");
+    admin
+        .delete_topics(&[topic.as_str()])
+        .expect("test topic deleted");
+}

@@ -106,6 +106,11 @@ impl ErrorMetrics {
             self.dlq_failures.increment(1);
         }
     }
+
+    /// A queued DLQ write turned out to have failed when the queue was flushed.
+    pub fn dlq_failure(&self) {
+        self.dlq_failures.increment(1);
+    }
 }
 
 /// Offset commit outcomes and durations (`connector-task-metrics`).

@@ -32,9 +32,16 @@ pub fn expected_lines(records: u64) -> Vec<u8> {
     text
 }
 
-/// Produces `records` numbered records (key = the number, a `seq` header) to partition 0 of
-/// `topic`, and waits for every acknowledgement.
-pub fn fill(bootstrap: &str, topic: &str, records: u64, timeout: Duration) -> anyhow::Result<()> {
+/// Produces `records` numbered records (key = the number as 8 big-endian bytes, a `seq`
+/// header, value `value_of(number)`) to partition 0 of `topic`, and waits for every
+/// acknowledgement.
+pub fn fill(
+    bootstrap: &str,
+    topic: &str,
+    records: u64,
+    value_of: fn(u64) -> Vec<u8>,
+    timeout: Duration,
+) -> anyhow::Result<()> {
     let producer: BaseProducer = producer_config(bootstrap)
         .set("linger.ms", "20")
         .create()
@@ -115,8 +122,14 @@ pub fn wait_for_records(
     }
 }
 
-/// Every value of partition 0 of `topic`, one per line, reading until the high watermark.
-pub fn read_values(bootstrap: &str, topic: &str, timeout: Duration) -> anyhow::Result<Vec<u8>> {
+/// Every value of partition 0 of `topic`, each as `line_of(value)` followed by `\n`, reading
+/// until the high watermark.
+pub fn read_values(
+    bootstrap: &str,
+    topic: &str,
+    line_of: fn(&[u8]) -> &[u8],
+    timeout: Duration,
+) -> anyhow::Result<Vec<u8>> {
     let consumer = assigned_consumer(bootstrap, topic)?;
     let end = high_watermark(&consumer, topic);
     let deadline = Instant::now() + timeout;
@@ -130,7 +143,7 @@ pub fn read_values(bootstrap: &str, topic: &str, timeout: Duration) -> anyhow::R
             continue;
         };
         let message = message.with_context(|| format!("reading {topic}"))?;
-        text.extend_from_slice(message.payload().unwrap_or_default());
+        text.extend_from_slice(line_of(message.payload().unwrap_or_default()));
         text.push(b'\n');
         next = message.offset() + 1;
     }

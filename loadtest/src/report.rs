@@ -88,6 +88,8 @@ pub struct Report {
     pub scenario: String,
     /// Records per second through Sluice.
     pub records_per_sec: Option<f64>,
+    /// Megabytes (10^6 bytes) of record payload per second through Sluice.
+    pub mb_per_sec: Option<f64>,
     /// Records per second of the same-run baseline.
     pub baseline_records_per_sec: Option<f64>,
     /// `records_per_sec / baseline_records_per_sec`.
@@ -96,6 +98,8 @@ pub struct Report {
     pub p50_ms: Option<f64>,
     /// 99th percentile end-to-end latency, in milliseconds.
     pub p99_ms: Option<f64>,
+    /// Largest end-to-end latency, in milliseconds.
+    pub max_ms: Option<f64>,
     /// Peak resident set size of the Sluice process (`VmHWM`), in bytes.
     pub peak_rss_bytes: Option<u64>,
     /// CPU time of the Sluice process (user + system), in seconds.
@@ -127,10 +131,12 @@ impl Report {
         Self {
             scenario: scenario.to_owned(),
             records_per_sec: None,
+            mb_per_sec: None,
             baseline_records_per_sec: None,
             ratio: None,
             p50_ms: None,
             p99_ms: None,
+            max_ms: None,
             peak_rss_bytes: None,
             cpu_seconds: None,
             lost: None,
@@ -165,6 +171,12 @@ impl Report {
         self.target = Some(target);
     }
 
+    /// Sets records/s and MB/s: `records_per_sec` records of `record_bytes` bytes each.
+    pub fn set_rate(&mut self, records_per_sec: Option<f64>, record_bytes: usize) {
+        self.records_per_sec = records_per_sec;
+        self.mb_per_sec = records_per_sec.map(|rate| rate * record_bytes as f64 / 1e6);
+    }
+
     /// Adds a scenario-specific figure.
     pub fn set_extra(&mut self, key: &str, value: impl Into<Value>) {
         self.extra.insert(key.to_owned(), value.into());
@@ -175,6 +187,7 @@ impl Report {
 const COLUMNS: &[(&str, usize)] = &[
     ("scenario", 16),
     ("records/s", 10),
+    ("MB/s", 6),
     ("baseline/s", 10),
     ("ratio", 6),
     ("peak RSS", 9),
@@ -201,6 +214,7 @@ pub fn table_row(report: &Report) -> String {
     let cells = vec![
         report.scenario.clone(),
         or_dash(report.records_per_sec.map(|v| format!("{v:.0}"))),
+        or_dash(report.mb_per_sec.map(|v| format!("{v:.1}"))),
         or_dash(report.baseline_records_per_sec.map(|v| format!("{v:.0}"))),
         or_dash(report.ratio.map(|v| format!("{v:.2}"))),
         or_dash(report.peak_rss_bytes.map(mebibytes)),

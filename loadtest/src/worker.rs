@@ -17,6 +17,8 @@ pub const STATUS_POLL: Duration = Duration::from_millis(5);
 
 /// Kafka's `StringConverter`.
 pub const STRING_CONVERTER: &str = "org.apache.kafka.connect.storage.StringConverter";
+/// Kafka's `ByteArrayConverter`.
+pub const BYTE_ARRAY_CONVERTER: &str = "org.apache.kafka.connect.converters.ByteArrayConverter";
 
 /// Writes `.properties` text from key/value pairs.
 pub fn write_properties(path: &Path, pairs: &[(&str, &str)]) -> anyhow::Result<()> {

@@ -8,10 +8,12 @@ use sluice_engine::config::{
     Config, ConfigDef, ConfigError, ConfigKey, ConfigType, ConfigValue, Importance, RawConfig,
     Validator,
 };
+use sluice_engine::converters::ConverterRegistry;
 use sluice_engine::kafka::KafkaClientConfig;
 
 use super::filter::{TopicFilter, whole_match};
 use super::policy::{DEFAULT_POLICY_CLASS, DEFAULT_SEPARATOR, PolicyKind, ReplicationPolicy};
+use super::source_data::{SRC_HEADER_CONVERTER, SRC_KEY_CONVERTER, SRC_VALUE_CONVERTER};
 
 /// The alias of the cluster records are copied from.
 pub const SOURCE_CLUSTER_ALIAS: &str = "source.cluster.alias";
@@ -167,6 +169,36 @@ pub fn config_def() -> ConfigDef {
                 .importance(Importance::Low)
                 .doc("Timeout for administrative tasks, e.g. detecting new topics."),
         )
+        .define(source_converter(
+            SRC_KEY_CONVERTER,
+            "Converter for the key of records read from the source cluster (Confluent \
+             Replicator's key). Not set: the bytes pass through undecoded, as in MirrorMaker 2.",
+        ))
+        .define(source_converter(
+            SRC_VALUE_CONVERTER,
+            "Converter for the value of records read from the source cluster, with its settings \
+             under src.value.converter.* (Confluent Replicator's key). Not set: the bytes pass \
+             through undecoded, as in MirrorMaker 2.",
+        ))
+        .define(source_converter(
+            SRC_HEADER_CONVERTER,
+            "Converter for header values read from the source cluster (Confluent Replicator's \
+             key). Not set: the bytes pass through undecoded, as in MirrorMaker 2.",
+        ))
+}
+
+/// A source-side converter key: a converter class Sluice has, or unset.
+fn source_converter(key: &'static str, doc: &'static str) -> ConfigKey {
+    ConfigKey::new(key, ConfigType::Class)
+        .default_null()
+        .validator(Validator::custom(|value| match value {
+            ConfigValue::Class(name) if ConverterRegistry::builtin().lookup(name).is_none() => {
+                Err(format!("Class {name} could not be found."))
+            }
+            _ => Ok(()),
+        }))
+        .importance(Importance::Low)
+        .doc(doc)
 }
 
 /// A LIST of regexes that compile (joined with `|`, as they are used).

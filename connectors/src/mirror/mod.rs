@@ -5,7 +5,10 @@
 //! with the same timestamp and headers.
 //!
 //! Run it with `key.converter`, `value.converter` and `header.converter` set to
-//! `org.apache.kafka.connect.converters.ByteArrayConverter`, as MirrorMaker 2 does.
+//! `org.apache.kafka.connect.converters.ByteArrayConverter`, as MirrorMaker 2 does. Beyond
+//! MirrorMaker 2, Confluent Replicator's `src.key.converter` / `src.value.converter` /
+//! `src.header.converter` read the source bytes as Connect data, so that transforms and the
+//! worker's converters can reshape and re-encode them ([`source_data`]).
 //!
 //! - [`config`]: the keys and their parsed form.
 //! - [`policy`]: `DefaultReplicationPolicy` and `IdentityReplicationPolicy`.
@@ -13,6 +16,7 @@
 //! - [`assignment`]: partitions dealt to tasks, `task.assigned.partitions`.
 //! - [`offsets`]: the source partition and offset maps.
 //! - [`remote_topics`]: creating the remote topics on the target cluster.
+//! - [`source_data`]: the source converters, or bytes passed through.
 //! - [`connector`], [`task`]: the connector and its task.
 
 pub mod assignment;
@@ -22,6 +26,7 @@ pub mod filter;
 pub mod offsets;
 pub mod policy;
 pub mod remote_topics;
+pub mod source_data;
 pub mod task;
 
 #[cfg(test)]

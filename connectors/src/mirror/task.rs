@@ -1,10 +1,11 @@
 //! `org.apache.kafka.connect.mirror.MirrorSourceTask`: consumes its assigned source partitions
-//! and hands their records on as raw bytes, renamed for the target cluster.
+//! and hands their records on, renamed for the target cluster: as raw bytes, or as Connect data
+//! read by the source converters of [`super::source_data`].
 
 use std::collections::HashMap;
 use std::time::Duration;
 
-use sluice_codecs::{Schema, SchemaRef, Str, Value};
+use sluice_codecs::Str;
 use sluice_engine::connector::{ConnectError, SourceTask, SourceTaskContext, TopicPartition};
 use sluice_engine::kafka::{KafkaConsumer, KafkaMessage};
 use sluice_engine::record::{Record, RecordBatch, SourceMap};
@@ -12,6 +13,7 @@ use sluice_engine::record::{Record, RecordBatch, SourceMap};
 use super::assignment::{self, TASK_TOPIC_PARTITIONS};
 use super::config::MirrorSourceConfig;
 use super::offsets::{unwrap_offset, wrap_offset, wrap_partition};
+use super::source_data::SourceDecoding;
 use super::{client_error, config_error};
 
 /// The most records one `poll` returns.
@@ -22,9 +24,10 @@ pub const POLL_TIMEOUT: Duration = Duration::from_millis(100);
 /// `org.apache.kafka.connect.mirror.MirrorSourceTask`: copies records of the partitions listed
 /// in `task.assigned.partitions`, resuming after the last offset stored for each.
 ///
-/// Keys, values and header values are [`Value::Bytes`] with an optional BYTES schema, so
-/// `ByteArrayConverter` (as key, value and header converter) writes the consumed bytes back
-/// unchanged.
+/// Without source converters, keys, values and header values are [`sluice_codecs::Value::Bytes`]
+/// with an optional BYTES schema, so `ByteArrayConverter` (as key, value and header converter)
+/// writes the consumed bytes back unchanged. A record a source converter cannot read fails the
+/// task, naming the record; its offset is not committed, so nothing is skipped.
 #[derive(Default)]
 pub struct MirrorSourceTask {
     running: Option<Running>,
@@ -39,7 +42,10 @@ struct TopicRoute {
 struct Running {
     consumer: KafkaConsumer,
     routes: HashMap<String, TopicRoute>,
-    bytes_schema: SchemaRef,
+    decoding: SourceDecoding,
+    /// A record a source converter could not read, reported by the next `poll` after the
+    /// records before it were handed on.
+    unreadable: Option<ConnectError>,
 }
 
 impl MirrorSourceTask {
@@ -88,6 +94,7 @@ impl MirrorSourceTask {
 impl SourceTask for MirrorSourceTask {
     fn start(&mut self, context: SourceTaskContext) -> Result<(), ConnectError> {
         let config = MirrorSourceConfig::parse(&context.config).map_err(config_error)?;
+        let decoding = SourceDecoding::from_config(&context.config).map_err(config_error)?;
         let assigned = context.config.get(TASK_TOPIC_PARTITIONS).ok_or_else(|| {
             ConnectError::fatal(format!("the task config has no {TASK_TOPIC_PARTITIONS}"))
         })?;
@@ -111,7 +118,8 @@ impl SourceTask for MirrorSourceTask {
         self.running = Some(Running {
             consumer,
             routes: Self::routes(&partitions, &config),
-            bytes_schema: Schema::bytes().optional().into_ref(),
+            decoding,
+            unreadable: None,
         });
         Ok(())
     }
@@ -120,14 +128,25 @@ impl SourceTask for MirrorSourceTask {
         let Some(running) = &mut self.running else {
             return Err(ConnectError::fatal("MirrorSourceTask polled before start"));
         };
+        if let Some(error) = running.unreadable.take() {
+            return Err(error);
+        }
         let messages = running.poll_batch()?;
         if messages.is_empty() {
             return Ok(None);
         }
         let mut records = Vec::with_capacity(messages.len());
         for message in messages {
-            if let Some(record) = running.convert(message) {
-                records.push(record);
+            match running.convert(message) {
+                Ok(Some(record)) => records.push(record),
+                Ok(None) => {}
+                // The records before it go on; the task fails at the next poll, and the
+                // unreadable record's offset is never committed.
+                Err(error) if !records.is_empty() => {
+                    running.unreadable = Some(error);
+                    break;
+                }
+                Err(error) => return Err(error),
             }
         }
         Ok(Some(RecordBatch::new(records)))
@@ -163,24 +182,38 @@ impl Running {
     }
 
     /// The record to write for a consumed message; `None` for a message of a partition this
-    /// task was not assigned (which the consumer does not deliver).
-    fn convert(&self, message: KafkaMessage) -> Option<Record> {
-        let route = self.routes.get(message.topic.as_str())?;
-        let partition = message.partition?;
-        let source = route.partitions.get(&partition)?.clone();
-        let offset = wrap_offset(message.offset?);
-        let bytes = |value: Option<bytes::Bytes>| value.map_or(Value::Null, Value::Bytes);
-        let schema = Some(self.bytes_schema.clone());
-        let mut record = Record::source(route.remote.clone(), source, offset)
-            .with_key(schema.clone(), bytes(message.key))
-            .with_value(schema.clone(), bytes(message.value))
+    /// task was not assigned (which the consumer does not deliver). Fails when a source
+    /// converter cannot read it.
+    fn convert(&mut self, message: KafkaMessage) -> Result<Option<Record>, ConnectError> {
+        let Some(route) = self.routes.get(message.topic.as_str()) else {
+            return Ok(None);
+        };
+        let (Some(partition), Some(offset)) = (message.partition, message.offset) else {
+            return Ok(None);
+        };
+        let Some(source) = route.partitions.get(&partition) else {
+            return Ok(None);
+        };
+        let topic = message.topic.as_str();
+        let unreadable = |error: sluice_engine::converters::ConverterError| {
+            ConnectError::fatal(format!(
+                "record {topic}-{partition}@{offset} could not be read by its source converter: {error}"
+            ))
+        };
+        let decoding = &mut self.decoding;
+        let (key_schema, key) = decoding.key(topic, message.key).map_err(unreadable)?;
+        let (value_schema, value) = decoding.value(topic, message.value).map_err(unreadable)?;
+        let mut record = Record::source(route.remote.clone(), source.clone(), wrap_offset(offset))
+            .with_key(key_schema, key)
+            .with_value(value_schema, value)
             .with_timestamp(message.timestamp);
         record.partition = Some(partition);
         for header in message.headers {
-            record
-                .headers
-                .add(header.key, schema.clone(), bytes(header.value));
+            let (schema, value) = decoding
+                .header(topic, &header.key, header.value)
+                .map_err(unreadable)?;
+            record.headers.add(header.key, schema, value);
         }
-        Some(record)
+        Ok(Some(record))
     }
 }

@@ -5,16 +5,20 @@ use std::time::Duration;
 
 use super::PipelineError;
 use crate::errors::{ErrorContext, dlq_context_headers};
-use crate::kafka::{KafkaAdmin, KafkaMessage, KafkaProducer, NewTopicSpec};
+use crate::kafka::{KafkaAdmin, KafkaClientError, KafkaMessage, KafkaProducer, NewTopicSpec};
 
 /// How long a DLQ write may take before the task fails.
 const DLQ_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// A dead letter queue topic and its producer (`connector-dlq-producer-<id>`).
+/// A dead letter queue topic and its producer (`connector-dlq-producer-<id>`). Writes are
+/// queued ([`DeadLetterQueue::write`]) and acknowledged together ([`DeadLetterQueue::flush`]),
+/// so a batch with many failed records waits for the broker once, not once per record.
 pub struct DeadLetterQueue {
     producer: KafkaProducer,
     topic: String,
     context_headers: bool,
+    /// Writes queued since the last flush.
+    queued: usize,
 }
 
 impl DeadLetterQueue {
@@ -35,6 +39,7 @@ impl DeadLetterQueue {
             producer,
             topic,
             context_headers,
+            queued: 0,
         })
     }
 
@@ -43,9 +48,10 @@ impl DeadLetterQueue {
         &self.topic
     }
 
-    /// Writes `message` (the failed record's bytes) to the DLQ and waits for the ack.
-    pub fn report(
-        &self,
+    /// Queues `message` (the failed record's bytes) for the DLQ; [`DeadLetterQueue::flush`]
+    /// waits for its acknowledgement. A write that already failed is the error.
+    pub fn write(
+        &mut self,
         mut message: KafkaMessage,
         context: &ErrorContext<'_>,
     ) -> Result<(), PipelineError> {
@@ -57,8 +63,37 @@ impl DeadLetterQueue {
                 message = message.with_header(key, Some(value));
             }
         }
-        self.producer
-            .send_and_wait(std::slice::from_ref(&message), DLQ_TIMEOUT)?;
-        Ok(())
+        self.producer.send(&message, 0)?;
+        self.queued += 1;
+        self.producer.poll(Duration::ZERO);
+        self.take_failure()
+    }
+
+    /// Waits until every queued write is acknowledged; the first failed write is the error.
+    pub fn flush(&mut self) -> Result<(), PipelineError> {
+        if self.queued == 0 {
+            return Ok(());
+        }
+        self.producer.flush(DLQ_TIMEOUT)?;
+        self.queued = 0;
+        self.take_failure()
+    }
+
+    /// The first failed delivery reported so far, as an error.
+    fn take_failure(&self) -> Result<(), PipelineError> {
+        let mut failure = None;
+        while let Ok(delivery) = self.producer.deliveries().try_recv() {
+            if let Err(error) = delivery.result {
+                failure.get_or_insert(error);
+            }
+        }
+        match failure {
+            None => Ok(()),
+            Some(error) => Err(KafkaClientError::client(
+                format!("writing to the dead letter queue topic {}", self.topic),
+                error,
+            )
+            .into()),
+        }
     }
 }

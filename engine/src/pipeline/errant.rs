@@ -127,6 +127,7 @@ impl ErrantRecordReporter for SinkErrantReporter {
         if let Err(failure) = self
             .reporter
             .report(&context, FailedRecord::Consumed, original)
+            .and_then(|()| self.reporter.flush())
         {
             return Err(self.fail(format!("writing a reported record to the DLQ: {failure}")));
         }

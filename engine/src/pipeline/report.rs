@@ -13,7 +13,7 @@ use crate::metrics::ErrorMetrics;
 pub(crate) struct FailureReporter {
     errors: ErrorHandlingConfig,
     /// Behind a lock: the sink task thread (errant record reporter) and the fetch thread both
-    /// write, and a producer's `send_and_wait` must not interleave with another's.
+    /// write and flush.
     dlq: Option<Mutex<DeadLetterQueue>>,
     metrics: ErrorMetrics,
 }
@@ -51,8 +51,10 @@ impl FailureReporter {
         self.logged();
     }
 
-    /// A skipped or reported record: logged, then written to the DLQ (`message` builds what
-    /// is written, only when there is a DLQ) and acknowledged before this returns.
+    /// A skipped or reported record: logged, then queued for the DLQ (`message` builds what
+    /// is written, only when there is a DLQ). [`FailureReporter::flush`] waits for the DLQ's
+    /// acknowledgements: callers flush before handing on anything that lets the failed record's
+    /// offset be committed.
     pub(crate) fn report(
         &self,
         context: &ErrorContext<'_>,
@@ -64,9 +66,23 @@ impl FailureReporter {
         let Some(dlq) = &self.dlq else {
             return Ok(());
         };
-        let dlq = dlq.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let written = dlq.report(message(), context);
+        let mut dlq = dlq.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let written = dlq.write(message(), context);
         self.metrics.dlq_write(written.is_err());
         written
+    }
+
+    /// Waits until every DLQ write queued so far is acknowledged (nothing to do without a DLQ
+    /// or queued writes); a failed write is the error.
+    pub(crate) fn flush(&self) -> Result<(), PipelineError> {
+        let Some(dlq) = &self.dlq else {
+            return Ok(());
+        };
+        let mut dlq = dlq.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let flushed = dlq.flush();
+        if flushed.is_err() {
+            self.metrics.dlq_failure();
+        }
+        flushed
     }
 }

@@ -392,6 +392,9 @@ impl Fetcher {
                 originals.extend(original);
             }
         }
+        // The batch's consumed offsets may be committed once the task has it: its DLQ writes
+        // must be acknowledged first.
+        self.reporter.flush()?;
         Ok(Event::Batch {
             records: RecordBatch::new(records),
             consumed,

@@ -234,6 +234,9 @@ impl Stages {
                 }
             }
         }
+        // Skipped records' offsets are committed once the send loop has them: their DLQ
+        // writes must be acknowledged first.
+        reporter.flush()?;
         Ok(items)
     }
 

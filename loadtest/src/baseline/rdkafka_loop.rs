@@ -14,15 +14,16 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
+use rdkafka::ClientContext;
 use rdkafka::config::ClientConfig;
-use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::consumer::BaseConsumer;
 use rdkafka::error::KafkaError;
 use rdkafka::message::{DeliveryResult, Message};
 use rdkafka::producer::{BaseProducer, BaseRecord, Producer, ProducerContext};
 use rdkafka::types::RDKafkaErrorCode;
-use rdkafka::{ClientContext, Offset, TopicPartitionList};
 
 use crate::broker::{create_topic, delete_topics, unique_name};
+use crate::kafka_topics::assigned_consumer;
 use crate::process;
 
 /// How the producer and the consumer share the run.
@@ -148,19 +149,42 @@ pub fn run(
     })
 }
 
-/// A consumer of partition 0 of `topic`, from its beginning.
-fn assigned_consumer(bootstrap: &str, topic: &str) -> anyhow::Result<BaseConsumer> {
-    let consumer: BaseConsumer = consumer_config(bootstrap, &unique_name("loadtest-baseline"))
-        .create()
-        .context("creating the baseline consumer")?;
-    let mut assignment = TopicPartitionList::new();
-    assignment
-        .add_partition_offset(topic, 0, Offset::Beginning)
-        .context("assigning the baseline partition")?;
-    consumer
-        .assign(&assignment)
-        .context("assigning the baseline partition")?;
-    Ok(consumer)
+/// The raw producer alone: produces every line of `input` to partition 0 of `topic` with a
+/// Sluice source task's producer settings; returns the time from creating the producer until
+/// every record was acknowledged. Fails when a delivery fails.
+pub fn produce_file(
+    bootstrap: &str,
+    topic: &str,
+    input: &Path,
+    timeout: Duration,
+) -> anyhow::Result<Duration> {
+    let started = Instant::now();
+    let producer: BaseProducer<Deliveries> = producer_config(bootstrap)
+        .create_with_context(Deliveries::default())
+        .context("creating the baseline producer")?;
+    produce(&producer, topic, input, started + timeout)?;
+    let elapsed = started.elapsed();
+    let failed = producer.context().failed.load(Ordering::Relaxed);
+    if failed > 0 {
+        bail!("{failed} baseline deliveries failed");
+    }
+    Ok(elapsed)
+}
+
+/// The raw consumer alone: reads the first `records` records of partition 0 of `topic` and
+/// writes their values, one per line, to `output`; returns the time from creating the
+/// consumer until the output was flushed.
+pub fn consume_to_file(
+    bootstrap: &str,
+    topic: &str,
+    output: &Path,
+    records: u64,
+    timeout: Duration,
+) -> anyhow::Result<Duration> {
+    let started = Instant::now();
+    let consumer = assigned_consumer(bootstrap, topic)?;
+    consume(&consumer, output, records, started + timeout)?;
+    Ok(started.elapsed())
 }
 
 /// Produces every line of `input` (without its `\n`) to `topic`, then waits for every ack.

@@ -184,6 +184,7 @@ fn add_sluice(report: &mut Report, rounds: &[SluiceRun], run: &Run) {
     let seconds: Vec<f64> = finished.iter().map(Duration::as_secs_f64).collect();
     let mb: Vec<f64> = finished.iter().map(|e| run.megabytes_per_sec(*e)).collect();
     report.records_per_sec = median(&rates);
+    report.mb_per_sec = median(&mb);
     report.set_extra("records_per_sec_rounds", rates);
     report.set_extra("seconds", median(&seconds));
     let first: Vec<f64> = rounds
@@ -192,7 +193,6 @@ fn add_sluice(report: &mut Report, rounds: &[SluiceRun], run: &Run) {
         .map(|first| first.as_secs_f64() * 1000.0)
         .collect();
     report.set_extra("first_line_ms", median(&first));
-    report.set_extra("mb_per_sec", median(&mb));
 }
 
 /// What a baseline round measured, with its own accounting.

@@ -92,11 +92,14 @@ fn latency_report(
     let ms = |quantile: f64| percentile(&latencies_us, quantile).map(|us| us as f64 / 1000.0);
     report.p50_ms = ms(0.50);
     report.p99_ms = ms(0.99);
-    report.set_extra("max_ms", ms(1.0));
+    report.max_ms = ms(1.0);
     report.set_extra("offered_records_per_sec", rate);
     report.set_extra("records", total);
     report.set_extra("seconds", elapsed.as_secs_f64());
-    report.records_per_sec = Some(latencies_us.len() as f64 / elapsed.as_secs_f64());
+    report.set_rate(
+        Some(latencies_us.len() as f64 / elapsed.as_secs_f64()),
+        LINE_BYTES,
+    );
     report.lost = Some(accounting.lost);
     report.duplicated = Some(accounting.duplicated);
     report.peak_rss_bytes = Some(usage.memory.hwm_bytes);

@@ -8,9 +8,13 @@ use anyhow::Context as _;
 use crate::report::Report;
 
 mod broker_faults;
+mod datagen_kafka;
 mod file_kafka_file;
 mod file_latency;
 mod idle_rss;
+mod json_avro_smt;
+mod kafka_copy;
+mod kafka_file;
 mod mirror_kafka_kafka;
 mod poison_records_dlq;
 mod stalled_sink;
@@ -24,7 +28,10 @@ pub const ALL: &[Scenario] = &[
     idle_rss::SCENARIO,
     file_kafka_file::SCENARIO,
     file_latency::SCENARIO,
+    datagen_kafka::SCENARIO,
+    kafka_file::SCENARIO,
     mirror_kafka_kafka::SCENARIO,
+    json_avro_smt::SCENARIO,
     worker_kill_restart::SCENARIO,
     task_panics::SCENARIO,
     poison_records_dlq::SCENARIO,

@@ -140,7 +140,8 @@ fn run(ctx: &Context) -> anyhow::Result<Report> {
         ));
     }
     if complete {
-        report.records_per_sec = Some(records as f64 / elapsed.as_secs_f64());
+        let line_bytes = input.text.len() / records.max(1) as usize;
+        report.set_rate(Some(records as f64 / elapsed.as_secs_f64()), line_bytes);
         report.set_extra("seconds", elapsed.as_secs_f64());
     } else {
         report.fail(format!("not every valid record arrived within {timeout:?}"));

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, bail};
 
 use super::{Context, Scenario};
-use crate::files::write_input;
+use crate::files::{LINE_BYTES, write_input};
 use crate::pipeline::{Extra, FilePipeline, add_accounting, stop};
 use crate::report::{Report, Target, mebibytes};
 
@@ -88,7 +88,7 @@ fn run(ctx: &Context) -> anyhow::Result<Report> {
     report.set_extra("arrived_at_resume", arrived_at_resume);
     report.set_extra("stalled_max_rss_bytes", stalled_rss);
     if complete {
-        report.records_per_sec = Some(records as f64 / elapsed.as_secs_f64());
+        report.set_rate(Some(records as f64 / elapsed.as_secs_f64()), LINE_BYTES);
         report.set_extra("seconds", elapsed.as_secs_f64());
     } else {
         report.fail(format!("not every record arrived within {timeout:?}"));

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context as _;
 
 use super::{Context, Scenario};
-use crate::files::write_input;
+use crate::files::{LINE_BYTES, write_input};
 use crate::pipeline::{Extra, FilePipeline, add_accounting, stop};
 use crate::report::Report;
 
@@ -87,7 +87,7 @@ fn run(ctx: &Context) -> anyhow::Result<Report> {
         report.fail("a kill came after the last record arrived: nothing was tested");
     }
     if complete {
-        report.records_per_sec = Some(records as f64 / elapsed.as_secs_f64());
+        report.set_rate(Some(records as f64 / elapsed.as_secs_f64()), LINE_BYTES);
         report.set_extra("seconds", elapsed.as_secs_f64());
     } else {
         report.fail(format!(

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The whole test suite, as README.md gives it and .ci/run runs it:
+#   1. the test broker (scripts/test-broker.sh: installs nisshi once, starts it on :19092),
+#   2. every crate's tests (`cargo test --workspace`),
+#   3. the quick load run (`sluice-loadtest --quick`) against the release build, for its loss
+#      verdicts: it exits non-zero when any scenario lost or corrupted a record or could not
+#      run. Its throughput ratios are reported, never judged here (shared machines drift).
+#
+# The load run's JSON report goes to target/loadtest-quick.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/test-broker.sh
+cargo test --workspace
+cargo build --release -p sluice -p sluice-loadtest
+target/release/sluice-loadtest --quick --json target/loadtest-quick.json
