@@ -119,8 +119,10 @@ fn run(args: &Args) -> anyhow::Result<Vec<Report>> {
     println!("{}", report::table_header());
     let mut reports = Vec::with_capacity(selected.len());
     for scenario in selected {
-        let report =
+        let scenario_started = Instant::now();
+        let mut report =
             (scenario.run)(&ctx).unwrap_or_else(|error| Report::errored(scenario.name, &error));
+        report.wall_seconds = Some(scenario_started.elapsed().as_secs_f64());
         println!("{}", report::table_row(&report));
         reports.push(report);
     }

@@ -114,6 +114,8 @@ pub struct Report {
     pub target: Option<Target>,
     /// Whether the measured figure meets [`Report::target`].
     pub meets_target: Option<bool>,
+    /// How long the scenario took, baselines and set-up included, in seconds.
+    pub wall_seconds: Option<f64>,
     /// `pass` unless a correctness check failed.
     pub verdict: Verdict,
     /// Why the verdict is `fail` (empty on `pass`).
@@ -144,6 +146,7 @@ impl Report {
             dlq: None,
             target: None,
             meets_target: None,
+            wall_seconds: None,
             verdict: Verdict::Pass,
             failures: Vec::new(),
             summary: String::new(),
@@ -197,6 +200,7 @@ const COLUMNS: &[(&str, usize)] = &[
     ("dlq", 4),
     ("target", 26),
     ("met", 4),
+    ("wall s", 6),
     ("verdict", 7),
 ];
 
@@ -228,6 +232,7 @@ pub fn table_row(report: &Report) -> String {
                 .meets_target
                 .map(|met| if met { "yes" } else { "NO" }.to_owned()),
         ),
+        or_dash(report.wall_seconds.map(|v| format!("{v:.1}"))),
         match report.verdict {
             Verdict::Pass => "pass".to_owned(),
             Verdict::Fail => "FAIL".to_owned(),

@@ -154,9 +154,21 @@ impl KafkaClientConfig {
         &self.dropped
     }
 
-    /// The config as rdkafka takes it.
+    /// librdkafka settings where they differ from the Java clients' defaults: the
+    /// reconnect backoff (Java: 50 ms doubling to 1 s; librdkafka: 100 ms to 10 s), so that
+    /// after a broker outage every client reconnects within a second of the broker's return,
+    /// as Kafka's do. Set keys win.
+    const JAVA_DEFAULTS: &[(&str, &str)] = &[
+        ("reconnect.backoff.ms", "50"),
+        ("reconnect.backoff.max.ms", "1000"),
+    ];
+
+    /// The config as rdkafka takes it, on top of [`Self::JAVA_DEFAULTS`].
     pub fn to_rdkafka(&self) -> rdkafka::ClientConfig {
         let mut config = rdkafka::ClientConfig::new();
+        for (key, value) in Self::JAVA_DEFAULTS {
+            config.set(*key, *value);
+        }
         for (key, value) in &self.settings {
             config.set(key, value);
         }
@@ -418,6 +430,22 @@ mod tests {
         assert_eq!(config.get("client.id"), Some("connector-consumer-orders-2"));
         assert_eq!(config.get("enable.auto.commit"), Some("false"));
         assert_eq!(config.get("auto.offset.reset"), Some("earliest"));
+    }
+
+    #[test]
+    fn clients_reconnect_with_the_java_backoff_unless_set() {
+        let config = KafkaClientConfig::new().to_rdkafka();
+        assert_eq!(config.get("reconnect.backoff.ms"), Some("50"));
+        assert_eq!(config.get("reconnect.backoff.max.ms"), Some("1000"));
+        let config = task_client_config(
+            ClientRole::Consumer,
+            &raw(&[("consumer.reconnect.backoff.max.ms", "5000")]),
+            &raw(&[]),
+            TASK,
+        )
+        .expect("valid")
+        .to_rdkafka();
+        assert_eq!(config.get("reconnect.backoff.max.ms"), Some("5000"));
     }
 
     #[test]

@@ -29,6 +29,8 @@ pub const SCENARIO: Scenario = Scenario {
 const TARGET_RATIO: f64 = 0.8;
 /// Rounds of (baseline, pipelined baseline, Sluice); the medians are reported.
 const ROUNDS: usize = 3;
+/// Rounds in `--quick` mode.
+const QUICK_ROUNDS: usize = 2;
 /// How often the output file is checked for new lines.
 const OUTPUT_POLL: Duration = Duration::from_millis(10);
 /// How long late records may keep arriving after the count is reached, before accounting.
@@ -38,6 +40,7 @@ const LOSS_GRACE: Duration = Duration::from_secs(10);
 
 fn run(ctx: &Context) -> anyhow::Result<Report> {
     let records: u64 = ctx.pick(200_000, 1_000_000);
+    let rounds = ctx.pick(QUICK_ROUNDS, ROUNDS);
     let timeout = ctx.pick(Duration::from_secs(30), Duration::from_secs(240));
     let dir = ctx.scratch("file_kafka_file")?;
     let input = dir.join("input.txt");
@@ -54,7 +57,7 @@ fn run(ctx: &Context) -> anyhow::Result<Report> {
     // Interleaved rounds, medians reported: one slow moment of a shared machine then moves
     // one sample, not the ratio.
     let (mut sequential, mut pipelined, mut sluice) = (Vec::new(), Vec::new(), Vec::new());
-    for round in 0..ROUNDS {
+    for round in 0..rounds {
         sequential.push(run.baseline(Mode::Sequential, round)?);
         pipelined.push(run.baseline(Mode::Pipelined, round)?);
         sluice.push(run.sluice(round)?);
@@ -64,7 +67,7 @@ fn run(ctx: &Context) -> anyhow::Result<Report> {
     let input_bytes = expected.len() as u64;
     report.set_extra("records", records);
     report.set_extra("input_bytes", input_bytes);
-    report.set_extra("rounds", ROUNDS);
+    report.set_extra("rounds", rounds);
     report.set_extra("baseline", "rdkafka produce-then-consume (sequential)");
     let baseline_rate = add_baseline(&mut report, "baseline", &sequential, &run);
     let pipelined_rate = add_baseline(&mut report, "pipelined_baseline", &pipelined, &run);
@@ -79,7 +82,7 @@ fn run(ctx: &Context) -> anyhow::Result<Report> {
         report.set_target(Target::at_least("ratio", TARGET_RATIO), ratio);
         report.set_extra("ratio_vs_pipelined", rate / pipelined);
         report.summary = format!(
-            "{records} lines of {LINE_BYTES} B, median of {ROUNDS}: sluice {rate:.0}/s; \
+            "{records} lines of {LINE_BYTES} B, median of {rounds}: sluice {rate:.0}/s; \
              rdkafka produce-then-consume {baseline:.0}/s (ratio {ratio:.2}), pipelined \
              {pipelined:.0}/s (ratio {:.2})",
             rate / pipelined

@@ -23,7 +23,7 @@ fn run(ctx: &Context) -> anyhow::Result<Report> {
         &CopyCase {
             scenario: SCENARIO.name,
             records,
-            rounds: 3,
+            rounds: ctx.pick(1, 3),
             source_value: value_of,
             worker: &[
                 ("key.converter", BYTE_ARRAY),
