@@ -318,43 +318,5 @@ impl Converter for ProtobufConverter {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::schema_registry::RegistrySchema;
-
-    const USER_PROTO: &str = "syntax = \"proto3\";\npackage example;\nmessage User {\n  int64 id = 1;\n  string name = 2;\n}\n";
-
-    fn converter(scope: &str, latest: bool) -> ProtobufConverter {
-        let mut raw: RawConfig = [("schema.registry.url".to_owned(), format!("mock://{scope}"))]
-            .into_iter()
-            .collect();
-        if latest {
-            raw.insert("use.latest.version".to_owned(), "true".to_owned());
-        }
-        ProtobufConverter::configure(&raw, ConverterType::Value).expect("valid config")
-    }
-
-    #[test]
-    fn reads_what_it_writes_against_the_latest_registered_schema() {
-        let mut writer = converter("proto-round-trip", true);
-        writer
-            .serde
-            .registry
-            .register("users-value", &RegistrySchema::protobuf(USER_PROTO))
-            .expect("registered");
-        // A message read from the wire gives the Connect schema and value to write back.
-        let message = Bytes::from_static(&[
-            0x00, 0, 0, 0, 1, 0x00, 0x08, 0x07, 0x12, 0x03, b'a', b'd', b'a',
-        ]);
-        let mut reader = converter("proto-round-trip", false);
-        let (schema, value) = reader
-            .to_connect("users", Some(&message))
-            .expect("decodable");
-        let schema = schema.expect("a schema");
-        assert_eq!(schema.name.as_deref(), Some("example.User"));
-        let written = writer
-            .to_bytes("users", Some(&schema), &value)
-            .expect("encodable");
-        assert_eq!(written.as_deref(), Some(message.as_ref()));
-    }
-}
+#[path = "protobuf_tests.rs"]
+mod tests;
