@@ -235,6 +235,7 @@ impl Deriver {
             }
         }
         check_tags(&message, path)?;
+        check_json_names(&message, path)?;
         Ok(message)
     }
 
@@ -551,6 +552,38 @@ fn check_tags(message: &Message<'_>, path: &str) -> Result<(), DeriveError> {
         )),
         None => Ok(()),
     }
+}
+
+/// Rejects two fields whose names are equal once lower-cased without underscores (`time` and
+/// `_time`): their proto3 JSON names clash, and the protobuf compiler the codec uses refuses
+/// such a file (protobuf-java, and so Confluent, accepts it).
+fn check_json_names(message: &Message<'_>, path: &str) -> Result<(), DeriveError> {
+    let fields: Vec<&str> = message
+        .fields
+        .iter()
+        .chain(message.oneofs.iter().flat_map(|o| &o.fields))
+        .map(|f| f.name.as_str())
+        .collect();
+    let folded = |name: &str| -> String {
+        name.chars()
+            .filter(|c| *c != '_')
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    for (i, second) in fields.iter().enumerate() {
+        if let Some(first) = fields[..i]
+            .iter()
+            .find(|first| folded(first) == folded(second))
+        {
+            return Err(field_error(
+                &join(path, second),
+                format!(
+                    "its name and `{first}` differ only in case and underscores, which the protobuf compiler rejects in proto3 (scrub.invalid.names=true renames names that start with `_`)"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn parse_tag(tag: &str, path: &str) -> Result<i32, DeriveError> {

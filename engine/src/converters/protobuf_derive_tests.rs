@@ -259,3 +259,24 @@ fn repeated_field_numbers_are_errors() {
     let error = derive(&schema, DeriveOptions::default()).expect_err("two fields numbered 1");
     assert!(error.to_string().contains("`b`"), "{error}");
 }
+
+#[test]
+fn names_that_clash_as_json_names_are_errors() {
+    let schema = Schema::structure([
+        ("time", Schema::string().into_ref()),
+        ("_time", Schema::int64().into_ref()),
+    ])
+    .with_name("T");
+    let error = derive(&schema, DeriveOptions::default()).expect_err("time and _time clash");
+    assert!(error.to_string().contains("`_time`"), "{error}");
+    let scrubbed = DeriveOptions {
+        optional_for_nullables: false,
+        scrub_invalid_names: true,
+    };
+    let proto = derived(&schema, scrubbed);
+    assert!(
+        proto.text.contains("  int64 x_time = 2;\n"),
+        "{}",
+        proto.text
+    );
+}
