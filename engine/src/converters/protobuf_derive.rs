@@ -44,7 +44,9 @@ use sluice_codecs::protobuf::{ENUM_PARAMETER, TAG_PARAMETER, UNION_PREFIX};
 use sluice_codecs::schema::{DATE_NAME, DECIMAL_NAME, TIME_NAME, TIMESTAMP_NAME};
 use sluice_codecs::{Schema, SchemaType, Type};
 
-use super::protobuf_names::{is_identifier, map_entry_name, scrub};
+use super::protobuf_names::{
+    check_json_names, check_tags, is_identifier, map_entry_name, parse_tag, scrub,
+};
 use super::protobuf_render::{EnumDef, FieldDef, Message, Oneof, ProtoFile, render};
 
 /// Name prefix of structs with no name, numbered from 1.
@@ -53,8 +55,6 @@ const DEFAULT_NAME: &str = "ConnectDefault";
 const TYPE_PARAMETER: &str = "io.confluent.connect.protobuf.Type";
 const TIMESTAMP_TYPE: &str = "google.protobuf.Timestamp";
 const TIMESTAMP_IMPORT: &str = "google/protobuf/timestamp.proto";
-/// Largest protobuf field number.
-const MAX_TAG: i32 = (1 << 29) - 1;
 
 /// The `ProtobufData` settings that change a derived schema.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -536,68 +536,6 @@ fn enumeration(name: String, schema: &Schema, path: &str) -> Result<EnumDef, Der
     Ok(EnumDef { name, values })
 }
 
-/// Rejects two fields of one message with the same number.
-fn check_tags(message: &Message<'_>, path: &str) -> Result<(), DeriveError> {
-    let mut tags: Vec<(i32, &str)> = message
-        .fields
-        .iter()
-        .chain(message.oneofs.iter().flat_map(|o| &o.fields))
-        .map(|f| (f.tag, f.name.as_str()))
-        .collect();
-    tags.sort_unstable();
-    match tags.windows(2).find(|pair| pair[0].0 == pair[1].0) {
-        Some(pair) => Err(field_error(
-            &join(path, pair[1].1),
-            format!("field number {} is also used by `{}`", pair[1].0, pair[0].1),
-        )),
-        None => Ok(()),
-    }
-}
-
-/// Rejects two fields whose names are equal once lower-cased without underscores (`time` and
-/// `_time`): their proto3 JSON names clash, and the protobuf compiler the codec uses refuses
-/// such a file (protobuf-java, and so Confluent, accepts it).
-fn check_json_names(message: &Message<'_>, path: &str) -> Result<(), DeriveError> {
-    let fields: Vec<&str> = message
-        .fields
-        .iter()
-        .chain(message.oneofs.iter().flat_map(|o| &o.fields))
-        .map(|f| f.name.as_str())
-        .collect();
-    let folded = |name: &str| -> String {
-        name.chars()
-            .filter(|c| *c != '_')
-            .map(|c| c.to_ascii_lowercase())
-            .collect()
-    };
-    for (i, second) in fields.iter().enumerate() {
-        if let Some(first) = fields[..i]
-            .iter()
-            .find(|first| folded(first) == folded(second))
-        {
-            return Err(field_error(
-                &join(path, second),
-                format!(
-                    "its name and `{first}` differ only in case and underscores, which the protobuf compiler rejects in proto3 (scrub.invalid.names=true renames names that start with `_`)"
-                ),
-            ));
-        }
-    }
-    Ok(())
-}
-
-fn parse_tag(tag: &str, path: &str) -> Result<i32, DeriveError> {
-    match tag.parse::<i32>() {
-        Ok(number) if (1..=MAX_TAG).contains(&number) && !(19000..=19999).contains(&number) => {
-            Ok(number)
-        }
-        _ => Err(field_error(
-            path,
-            format!("{TAG_PARAMETER}={tag} is not a usable protobuf field number"),
-        )),
-    }
-}
-
 fn is_union(schema: &Schema) -> bool {
     matches!(schema.ty, Type::Struct(_))
         && schema
@@ -606,7 +544,7 @@ fn is_union(schema: &Schema) -> bool {
             .is_some_and(|name| name.starts_with(UNION_PREFIX))
 }
 
-fn join(path: &str, name: &str) -> String {
+pub(super) fn join(path: &str, name: &str) -> String {
     if path.is_empty() {
         name.to_owned()
     } else {
@@ -614,7 +552,7 @@ fn join(path: &str, name: &str) -> String {
     }
 }
 
-fn field_error(path: &str, reason: impl Into<String>) -> DeriveError {
+pub(super) fn field_error(path: &str, reason: impl Into<String>) -> DeriveError {
     DeriveError::Field {
         field: path.to_owned(),
         reason: reason.into(),

@@ -1,5 +1,13 @@
-//! Protobuf names as Confluent's `ProtobufData` makes them: identifiers, scrubbing and map
-//! entry names.
+//! Protobuf names and numbers as Confluent's `ProtobufData` makes them: identifiers,
+//! scrubbing, map entry names, field numbers, and the checks on them the compiler would make.
+
+use sluice_codecs::protobuf::TAG_PARAMETER;
+
+use super::protobuf_derive::{DeriveError, field_error, join};
+use super::protobuf_render::Message;
+
+/// Largest protobuf field number.
+const MAX_TAG: i32 = (1 << 29) - 1;
 
 /// Confluent's `ProtobufSchema.toMapEntry`: `lower_underscore` names become `UpperCamel`, then
 /// `Entry` is appended.
@@ -65,4 +73,66 @@ pub(super) fn scrub(name: &str) -> String {
             }
         })
         .collect()
+}
+
+/// Rejects two fields of one message with the same number.
+pub(super) fn check_tags(message: &Message<'_>, path: &str) -> Result<(), DeriveError> {
+    let mut tags: Vec<(i32, &str)> = message
+        .fields
+        .iter()
+        .chain(message.oneofs.iter().flat_map(|o| &o.fields))
+        .map(|f| (f.tag, f.name.as_str()))
+        .collect();
+    tags.sort_unstable();
+    match tags.windows(2).find(|pair| pair[0].0 == pair[1].0) {
+        Some(pair) => Err(field_error(
+            &join(path, pair[1].1),
+            format!("field number {} is also used by `{}`", pair[1].0, pair[0].1),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Rejects two fields whose names are equal once lower-cased without underscores (`time` and
+/// `_time`): their proto3 JSON names clash, and the protobuf compiler the codec uses refuses
+/// such a file (protobuf-java, and so Confluent, accepts it).
+pub(super) fn check_json_names(message: &Message<'_>, path: &str) -> Result<(), DeriveError> {
+    let fields: Vec<&str> = message
+        .fields
+        .iter()
+        .chain(message.oneofs.iter().flat_map(|o| &o.fields))
+        .map(|f| f.name.as_str())
+        .collect();
+    let folded = |name: &str| -> String {
+        name.chars()
+            .filter(|c| *c != '_')
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    for (i, second) in fields.iter().enumerate() {
+        if let Some(first) = fields[..i]
+            .iter()
+            .find(|first| folded(first) == folded(second))
+        {
+            return Err(field_error(
+                &join(path, second),
+                format!(
+                    "its name and `{first}` differ only in case and underscores, which the protobuf compiler rejects in proto3 (scrub.invalid.names=true renames names that start with `_`)"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn parse_tag(tag: &str, path: &str) -> Result<i32, DeriveError> {
+    match tag.parse::<i32>() {
+        Ok(number) if (1..=MAX_TAG).contains(&number) && !(19000..=19999).contains(&number) => {
+            Ok(number)
+        }
+        _ => Err(field_error(
+            path,
+            format!("{TAG_PARAMETER}={tag} is not a usable protobuf field number"),
+        )),
+    }
 }
