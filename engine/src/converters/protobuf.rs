@@ -26,6 +26,9 @@ struct Writer {
     codec: Arc<ProtobufCodec>,
 }
 
+/// The writers of one Connect schema, by the topic they write to.
+type TopicWriters = Vec<(Box<str>, Arc<Writer>)>;
+
 /// Confluent's `ProtobufConverter`. Reading fetches the writer's `.proto` (with its references)
 /// by id and decodes the message the indexes select.
 ///
@@ -35,15 +38,16 @@ struct Writer {
 /// (`auto.register.schemas=true`, the default) or looks it up (`false`), and encodes against
 /// that same text compiled, so what is registered is what the bytes follow. With
 /// `use.latest.version=true` it encodes against the subject's latest registered schema instead.
-/// Writers are cached by Connect schema (by allocation, then by derived text).
+/// Writers are cached by topic and Connect schema (by allocation, then by derived text), so a
+/// schema written to several topics is registered under each topic's subject.
 pub struct ProtobufConverter {
     serde: RegistrySerde,
     options: DeriveOptions,
     readers: HashMap<(i32, Vec<i32>), Arc<ProtobufCodec>>,
     /// `use.latest.version` writers by subject.
     latest: HashMap<String, Arc<Writer>>,
-    /// Derived-schema writers by the Connect schema's allocation.
-    derived: HashMap<SchemaKey, Arc<Writer>>,
+    /// Derived-schema writers by the Connect schema's allocation, one per topic.
+    derived: HashMap<SchemaKey, TopicWriters>,
     /// Derived-schema writers by topic and `.proto` text, for equal schemas in new allocations.
     by_text: HashMap<(String, String), Arc<Writer>>,
     buffer: Vec<u8>,
@@ -159,7 +163,12 @@ impl ProtobufConverter {
         schema: &SchemaRef,
     ) -> Result<Arc<Writer>, ConverterError> {
         let key = SchemaKey(Arc::clone(schema));
-        if let Some(writer) = self.derived.get(&key) {
+        let cached = self.derived.get(&key).and_then(|writers| {
+            writers
+                .iter()
+                .find(|(written_to, _)| **written_to == *topic)
+        });
+        if let Some((_, writer)) = cached {
             return Ok(Arc::clone(writer));
         }
         let fail = |error: &dyn std::fmt::Display| ConverterError::serialize(topic, error);
@@ -198,7 +207,10 @@ impl ProtobufConverter {
         if self.derived.len() >= MAX_CACHED {
             self.derived.clear();
         }
-        self.derived.insert(key, Arc::clone(&writer));
+        self.derived
+            .entry(key)
+            .or_default()
+            .push((topic.into(), Arc::clone(&writer)));
         Ok(writer)
     }
 }

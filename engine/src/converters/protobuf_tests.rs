@@ -319,6 +319,21 @@ fn a_changed_schema_registers_a_new_version_and_an_equal_one_does_not() {
 }
 
 #[test]
+fn one_schema_written_to_two_topics_is_registered_under_both_subjects() {
+    let schema = user_schema();
+    let value = record(&schema, vec![Value::Int64(1), Value::Null]);
+    let mut writer = converter("proto-derive-two-topics", false);
+    write(&mut writer, "users", &schema, &value);
+    write(&mut writer, "admins", &schema, &value);
+    for subject in ["users-value", "admins-value"] {
+        assert!(
+            writer.serde.registry.version(subject, None).is_ok(),
+            "{subject} registered"
+        );
+    }
+}
+
+#[test]
 fn record_name_strategy_uses_the_message_full_name() {
     let schema = user_schema();
     let mut writer = configured(
