@@ -16,6 +16,8 @@ use crate::config::{ConfigDef, ConfigError, ConfigKey, ConfigType, Importance, R
 use crate::schema_registry::{RegistrySchema, SchemaRegistry};
 
 const MAX_CACHED: usize = 1000;
+/// Most topics one Connect schema keeps a cached writer for.
+const MAX_TOPICS_PER_SCHEMA: usize = 64;
 /// The name the main file of a registered schema is compiled under.
 const MAIN_FILE: &str = "schema.proto";
 
@@ -207,10 +209,12 @@ impl ProtobufConverter {
         if self.derived.len() >= MAX_CACHED {
             self.derived.clear();
         }
-        self.derived
-            .entry(key)
-            .or_default()
-            .push((topic.into(), Arc::clone(&writer)));
+        let writers = self.derived.entry(key).or_default();
+        // A schema routed to ever new topics must not grow its list without bound.
+        if writers.len() >= MAX_TOPICS_PER_SCHEMA {
+            writers.clear();
+        }
+        writers.push((topic.into(), Arc::clone(&writer)));
         Ok(writer)
     }
 }
