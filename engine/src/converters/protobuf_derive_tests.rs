@@ -1,7 +1,7 @@
 //! Derived `.proto` text, checked against what Confluent's `ProtobufData` and
 //! `ProtobufSchemaUtils.toString` produce for the same Connect schemas.
 
-use sluice_codecs::protobuf::{ENUM_PARAMETER, TAG_PARAMETER};
+use sluice_codecs::protobuf::{ENUM_PARAMETER, ProtoSchema, TAG_PARAMETER};
 use sluice_codecs::{Schema, SchemaRef, SchemaType};
 
 use super::*;
@@ -29,8 +29,15 @@ fn user() -> SchemaRef {
     .into_ref()
 }
 
+/// The derived file, checked to compile and to hold its message.
 fn derived(schema: &Schema, options: DeriveOptions) -> DerivedProto {
-    derive(schema, options).expect("derivable")
+    let proto = derive(schema, options).expect("derivable");
+    let compiled = ProtoSchema::from_proto_text(&[("derived.proto", proto.text.as_str())])
+        .and_then(|compiled| compiled.codec(&proto.full_name));
+    if let Err(error) = compiled {
+        panic!("{error} in\n{}", proto.text);
+    }
+    proto
 }
 
 #[test]

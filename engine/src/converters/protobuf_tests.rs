@@ -244,6 +244,41 @@ fn optional_fields_read_back_as_defaults_or_with_optional_for_nullables_as_null(
 }
 
 #[test]
+fn decoded_oneofs_and_enums_are_written_back_with_a_derived_schema() {
+    let mut reader = converter("proto-derive-mirror", false);
+    reader
+        .serde
+        .registry
+        .register(
+            "picks-value",
+            &RegistrySchema::protobuf(
+                "syntax = \"proto3\";\npackage p;\nmessage Pick {\n  oneof choice { string text = 1; int64 number = 2; }\n  Color color = 3;\n  enum Color { RED = 0; GREEN = 1; }\n}\n",
+            ),
+        )
+        .expect("registered");
+    // text = "hi", color = GREEN.
+    let payload = [0x0a, 0x02, b'h', b'i', 0x18, 0x01];
+    let framed = Bytes::from([&[0x00, 0, 0, 0, 1, 0x00][..], &payload].concat());
+    let (schema, value) = read(&mut reader, "picks", &framed);
+    let mut writer = converter("proto-derive-mirror", false);
+    let written = write(&mut writer, "copies", &schema, &value);
+    // A new id, indexes [0], and the same message bytes.
+    assert_eq!(&written[..6], &[0x00, 0, 0, 0, 2, 0x00]);
+    assert_eq!(&written[6..], &payload);
+    let registered = writer
+        .serde
+        .registry
+        .version("copies-value", None)
+        .expect("registered");
+    assert_eq!(
+        registered.schema.schema,
+        "syntax = \"proto3\";\npackage p;\n\nmessage Pick {\n  Color color = 3;\n\n  oneof choice {\n    string text = 1;\n    int64 number = 2;\n  }\n\n  enum Color {\n    RED = 0;\n    GREEN = 1;\n  }\n}\n"
+    );
+    let (_, copied) = read(&mut reader, "copies", &written);
+    assert_eq!(copied, value);
+}
+
+#[test]
 fn field_numbers_follow_tag_parameters() {
     let schema = Schema::structure([
         (
