@@ -82,13 +82,15 @@ pub(crate) enum DeriveError {
     NotAStruct(SchemaType),
     /// A name is not a protobuf identifier.
     #[error(
-        "cannot derive a .proto schema: `{name}` (for {what}) is not a valid protobuf name; set scrub.invalid.names=true to rewrite it"
+        "cannot derive a .proto schema: `{name}` (for {what}) is not a valid protobuf name{hint}"
     )]
     InvalidName {
         /// What the name is for.
         what: String,
         /// The name.
         name: String,
+        /// What the user can do about it, if anything.
+        hint: &'static str,
     },
     /// A field whose schema has no protobuf form this converter can write and read back.
     #[error("cannot derive a .proto schema for field `{field}`: {reason}")]
@@ -121,6 +123,7 @@ pub(crate) fn derive(schema: &Schema, options: DeriveOptions) -> Result<DerivedP
         return Err(DeriveError::InvalidName {
             what: "the package of the top-level struct".into(),
             name: package.clone(),
+            hint: " (scrub.invalid.names does not rewrite packages, as in Confluent)",
         });
     }
     let name = deriver.identifier(name, "the top-level struct")?;
@@ -187,6 +190,11 @@ impl Deriver {
             Err(DeriveError::InvalidName {
                 what: what.to_owned(),
                 name,
+                hint: if self.options.scrub_invalid_names {
+                    ""
+                } else {
+                    "; set scrub.invalid.names=true to rewrite it"
+                },
             })
         }
     }
@@ -248,28 +256,7 @@ impl Deriver {
         site: Site<'_>,
     ) -> Result<Option<FieldDef>, DeriveError> {
         let path = site.path;
-        let (label, schema) = match &schema.ty {
-            Type::Array(items) => {
-                match items.ty {
-                    Type::Array(_) => {
-                        return Err(field_error(path, "an array of arrays has no protobuf form"));
-                    }
-                    Type::Map { .. } => {
-                        return Err(field_error(
-                            path,
-                            "an array of maps would read back as a single map",
-                        ));
-                    }
-                    _ => {}
-                }
-                (Some("repeated"), &**items)
-            }
-            Type::Map { .. } => (Some("repeated"), schema),
-            _ if self.options.optional_for_nullables && schema.optional => {
-                (Some("optional"), schema)
-            }
-            _ => (None, schema),
-        };
+        let (label, schema) = self.label(schema, path)?;
         let ty = self.data_type(schema, &site.name, path)?;
         match &schema.ty {
             Type::Struct(_) if is_union(schema) => {
@@ -317,6 +304,36 @@ impl Deriver {
             name: site.name,
             tag: site.tag,
         }))
+    }
+
+    /// The field's label, and the schema its type comes from (an array's elements).
+    fn label<'a>(
+        &self,
+        schema: &'a Schema,
+        path: &str,
+    ) -> Result<(Option<&'static str>, &'a Schema), DeriveError> {
+        Ok(match &schema.ty {
+            Type::Array(items) => {
+                match items.ty {
+                    Type::Array(_) => {
+                        return Err(field_error(path, "an array of arrays has no protobuf form"));
+                    }
+                    Type::Map { .. } => {
+                        return Err(field_error(
+                            path,
+                            "an array of maps would read back as a single map",
+                        ));
+                    }
+                    _ => {}
+                }
+                (Some("repeated"), &**items)
+            }
+            Type::Map { .. } => (Some("repeated"), schema),
+            _ if self.options.optional_for_nullables && schema.optional => {
+                (Some("optional"), schema)
+            }
+            _ => (None, schema),
+        })
     }
 
     /// Declares the message for a nested struct in `parent`, unless it is declared there.
