@@ -4,7 +4,9 @@
 use std::sync::{Arc, Mutex};
 use std::thread;
 
+use sluice_codecs::{Schema, Struct, Value};
 use sluice_engine::config::RawConfig;
+use sluice_engine::converters::{Converter, ConverterType, ProtobufConverter};
 use sluice_engine::schema_registry::{
     HttpRegistryConfig, HttpSchemaRegistry, MemorySchemaRegistry, RegistryError, RegistrySchema,
     SchemaRegistry,
@@ -242,4 +244,66 @@ fn missing_url_and_bad_credentials_source_name_the_key() {
     let error =
         HttpRegistryConfig::from_converter_config(&raw).expect_err("SASL_INHERIT unsupported");
     assert_eq!(error.key(), Some("basic.auth.credentials.source"));
+}
+
+#[test]
+fn protobuf_converter_registers_its_derived_schema_and_reads_it_back() {
+    let (address, seen) = serve_registry();
+    let raw: RawConfig = [("schema.registry.url".to_owned(), address)]
+        .into_iter()
+        .collect();
+    let schema = Schema::structure([
+        ("id", Schema::int64().into_ref()),
+        ("name", Schema::string().into_ref()),
+    ])
+    .with_name("example.User")
+    .into_ref();
+    let user = Value::Struct(
+        Struct::from_values(schema.clone(), vec![Value::Int64(7), Value::from("ada")])
+            .expect("2 fields"),
+    );
+    let mut writer =
+        ProtobufConverter::configure(&raw, ConverterType::Value).expect("valid config");
+    let bytes = writer
+        .to_bytes("users", Some(&schema), &user)
+        .expect("encodable")
+        .expect("not null");
+    // Magic byte, schema id 1, message indexes [0], then id = 7 and name = "ada".
+    assert_eq!(
+        bytes.as_ref(),
+        &[
+            0x00, 0, 0, 0, 1, 0x00, 0x08, 0x07, 0x12, 0x03, b'a', b'd', b'a'
+        ]
+    );
+    // The writer is cached: the second record makes no request.
+    let again = writer
+        .to_bytes("users", Some(&schema), &user)
+        .expect("encodable");
+    assert_eq!(again.as_ref(), Some(&bytes));
+    let mut reader =
+        ProtobufConverter::configure(&raw, ConverterType::Value).expect("valid config");
+    let (read_schema, value) = reader.to_connect("users", Some(&bytes)).expect("decodable");
+    assert_eq!(
+        read_schema.and_then(|s| s.name.clone()).as_deref(),
+        Some("example.User")
+    );
+    let values = value.as_struct().map(|s| s.values().to_vec());
+    assert_eq!(values, Some(vec![Value::Int64(7), Value::from("ada")]));
+
+    let seen = seen.lock().expect("test lock").clone();
+    let requests: Vec<(&str, &str)> = seen
+        .iter()
+        .map(|s| (s.method.as_str(), s.url.as_str()))
+        .collect();
+    assert_eq!(
+        requests,
+        [
+            ("POST", "/subjects/users-value/versions"),
+            ("GET", "/schemas/ids/1?fetchMaxId=false"),
+        ]
+    );
+    assert_eq!(
+        seen[0].body,
+        r#"{"schema":"syntax = \"proto3\";\npackage example;\n\nmessage User {\n  int64 id = 1;\n  string name = 2;\n}\n","schemaType":"PROTOBUF"}"#
+    );
 }

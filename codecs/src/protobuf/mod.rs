@@ -24,7 +24,7 @@
 //! | `bool`, `string`, `bytes` | `BOOLEAN`, `STRING`, `BYTES` |
 //! | enum | `STRING` of the symbol, named by the enum's simple name, with parameters `io.confluent.connect.protobuf.Enum` = enum name and `io.confluent.connect.protobuf.Enum.<SYMBOL>` = number |
 //! | `repeated T` | `ARRAY` of optional `T` |
-//! | `map<K, V>` | `MAP` of optional `K` → optional `V`, named like Confluent (`AttributesEntry` → `attributes`) |
+//! | `map<K, V>`, or `repeated XEntry` where `XEntry` has just the fields `key` and `value` (Confluent's reader takes both as maps; its Connect converter writes the second form) | `MAP` of optional `K` → optional `V`, named like Confluent (`AttributesEntry` → `attributes`) |
 //! | `oneof o` (the i-th oneof) | a field `o_i` of an optional `STRUCT` named `io.confluent.connect.protobuf.Union.o`, one optional field per member; it comes before the message's other fields, as in Confluent |
 //! | nested message field | optional `STRUCT` |
 //! | `google.protobuf.Timestamp` | the Connect `Timestamp` logical type (milliseconds; sub-millisecond nanos are truncated) |

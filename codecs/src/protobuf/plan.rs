@@ -415,7 +415,7 @@ impl<'a> Builder<'a> {
         let Some(&(entry, _)) = self.index.messages.get(name) else {
             return Err(ProtobufError::UnknownMessage(name.to_owned()));
         };
-        if !entry.options.as_ref().is_some_and(|o| o.map_entry()) {
+        if !entry.options.as_ref().is_some_and(|o| o.map_entry()) && !confluent_map_entry(entry) {
             return Ok(None);
         }
         let bad = |reason| ProtobufError::UnsupportedDescriptor {
@@ -429,6 +429,17 @@ impl<'a> Builder<'a> {
         let value = self.kind(value).map_err(bad)?;
         Ok(Some((key, value)))
     }
+}
+
+/// Confluent's test for a map entry written without `map_entry` (as `ProtobufData` derives
+/// them from Connect maps): a message named `…Entry` with exactly the fields `key` and `value`,
+/// in that order, neither repeated.
+fn confluent_map_entry(entry: &DescriptorProto) -> bool {
+    let single = |field: &FieldDescriptorProto, name: &str| {
+        field.name() == name && field.label() != Label::Repeated
+    };
+    entry.name().ends_with("Entry")
+        && matches!(entry.field.as_slice(), [key, value] if single(key, "key") && single(value, "value"))
 }
 
 fn type_name(field: &FieldDescriptorProto) -> Option<&str> {

@@ -584,3 +584,42 @@ fn a_field_running_past_its_enclosing_message_is_an_error() {
         Err(ProtobufError::PayloadOverrun { end: 4 })
     );
 }
+
+#[test]
+fn entry_messages_with_just_key_and_value_read_as_maps_as_confluent_reads_them() {
+    // The shape Confluent's ProtobufData writes for a Connect map: no `map_entry` option.
+    let text = "syntax = \"proto3\";
+message Bag {
+  repeated CountsEntry counts = 1;
+  repeated PairEntry pairs = 2;
+
+  message CountsEntry {
+    string key = 1;
+    int64 value = 2;
+  }
+  message PairEntry {
+    string key = 1;
+    repeated int64 value = 2;
+  }
+}
+";
+    let schema = ProtoSchema::from_proto_text(&[("bag.proto", text)]).expect("compiles");
+    let codec = schema.codec("Bag").expect("exists");
+    let types: Vec<_> = codec
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.schema.schema_type().name())
+        .collect();
+    // A repeated value field makes it an ordinary message, as in Confluent's isMapDescriptor.
+    assert_eq!(types, ["MAP", "ARRAY"]);
+    // counts {key: "a", value: 2}
+    let bytes = [0x0a, 0x05, 0x0a, 0x01, b'a', 0x10, 0x02];
+    let value = decode(&codec, &bytes).expect("valid");
+    let counts = value.as_struct().map(|s| s.values()[0].clone());
+    assert_eq!(
+        counts,
+        Some(Value::Map(vec![(Value::from("a"), Value::Int64(2))]))
+    );
+    assert_eq!(codec.encode(&value), Ok(bytes.to_vec()));
+}

@@ -12,6 +12,8 @@ mod task;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_protobuf;
+#[cfg(test)]
 mod tests_quickstarts;
 
 pub use connector::{DatagenConnector, config_def};

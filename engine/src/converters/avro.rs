@@ -8,7 +8,7 @@ use bytes::Bytes;
 use sluice_codecs::avro::{AvroSchema, avro_schema_text, encode_confluent};
 use sluice_codecs::{SchemaRef, Value, framing};
 
-use super::registry_serde::RegistrySerde;
+use super::registry_serde::{RegistrySerde, SchemaKey};
 use super::{Converter, ConverterError, ConverterType, SchemaAndValue};
 use crate::config::{ConfigDef, ConfigError, RawConfig};
 use crate::schema_registry::RegistrySchema;
@@ -23,24 +23,6 @@ pub struct AvroConverter {
     /// Reader schemas by registry id.
     readers: HashMap<i32, Arc<AvroSchema>>,
     buffer: Vec<u8>,
-}
-
-/// A Connect schema compared by identity: records of one stream share one schema allocation,
-/// so a pointer comparison finds the cached writer without hashing the schema.
-struct SchemaKey(SchemaRef);
-
-impl PartialEq for SchemaKey {
-    fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-impl Eq for SchemaKey {}
-
-impl std::hash::Hash for SchemaKey {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        Arc::as_ptr(&self.0).hash(state);
-    }
 }
 
 const MAX_CACHED: usize = 1000;

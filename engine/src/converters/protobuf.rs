@@ -9,12 +9,17 @@ use sluice_codecs::cursor::Cursor;
 use sluice_codecs::protobuf::{ProtoSchema, ProtobufCodec, encode_framed, read_message_indexes};
 use sluice_codecs::{SchemaRef, Value, framing};
 
-use super::registry_serde::{IdSelection, RegistrySerde};
+use super::protobuf_derive::{DeriveOptions, derive};
+use super::registry_serde::{IdSelection, RegistrySerde, SchemaKey};
 use super::{Converter, ConverterError, ConverterType, SchemaAndValue};
-use crate::config::{ConfigDef, ConfigError, RawConfig};
+use crate::config::{ConfigDef, ConfigError, ConfigKey, ConfigType, Importance, RawConfig};
 use crate::schema_registry::{RegistrySchema, SchemaRegistry};
 
 const MAX_CACHED: usize = 1000;
+/// Most topics one Connect schema keeps a cached writer for.
+const MAX_TOPICS_PER_SCHEMA: usize = 64;
+/// The name the main file of a registered schema is compiled under.
+const MAIN_FILE: &str = "schema.proto";
 
 /// A codec for one message of a registered schema, with where it sits in the `.proto` file.
 struct Writer {
@@ -23,30 +28,61 @@ struct Writer {
     codec: Arc<ProtobufCodec>,
 }
 
+/// The writers of one Connect schema, by the topic they write to.
+type TopicWriters = Vec<(Box<str>, Arc<Writer>)>;
+
 /// Confluent's `ProtobufConverter`. Reading fetches the writer's `.proto` (with its references)
-/// by id and decodes the message the indexes select. Writing encodes against the subject's
-/// latest registered schema (`use.latest.version=true`); deriving a `.proto` from a Connect
-/// schema to register it is not supported yet and is reported as an error.
+/// by id and decodes the message the indexes select.
+///
+/// Writing derives a proto3 schema from the record's Connect schema as Confluent's
+/// `ProtobufData.fromConnectSchema` does (see `protobuf_derive` for the mapping and what is not
+/// reproduced), registers it under the subject the subject name strategy gives
+/// (`auto.register.schemas=true`, the default) or looks it up (`false`), and encodes against
+/// that same text compiled, so what is registered is what the bytes follow. With
+/// `use.latest.version=true` it encodes against the subject's latest registered schema instead.
+/// Writers are cached by topic and Connect schema (by allocation, then by derived text), so a
+/// schema written to several topics is registered under each topic's subject.
 pub struct ProtobufConverter {
     serde: RegistrySerde,
+    options: DeriveOptions,
     readers: HashMap<(i32, Vec<i32>), Arc<ProtobufCodec>>,
-    writers: HashMap<String, Writer>,
+    /// `use.latest.version` writers by subject.
+    latest: HashMap<String, Arc<Writer>>,
+    /// Derived-schema writers by the Connect schema's allocation, one per topic.
+    derived: HashMap<SchemaKey, TopicWriters>,
+    /// Derived-schema writers by topic and `.proto` text, for equal schemas in new allocations.
+    by_text: HashMap<(String, String), Arc<Writer>>,
     buffer: Vec<u8>,
 }
 
 impl ProtobufConverter {
-    /// The converter's keys: the Schema Registry keys.
+    /// The converter's keys: the Schema Registry keys and the `ProtobufDataConfig` keys that
+    /// shape derived schemas.
     pub fn config_def() -> ConfigDef {
-        super::registry_serde::config_def()
+        super::registry_serde::config_def().embed("", None, &protobuf_data_def())
     }
 
     /// A converter for `raw` settings, for keys or values.
     pub fn configure(raw: &RawConfig, ty: ConverterType) -> Result<Self, ConfigError> {
-        let (serde, _) = RegistrySerde::configure(raw, ty, &ConfigDef::new())?;
+        let (serde, config) = RegistrySerde::configure(raw, ty, &protobuf_data_def())?;
+        if config.boolean(WRAPPER_FOR_NULLABLES) == Some(true) {
+            return Err(ConfigError::invalid(
+                WRAPPER_FOR_NULLABLES,
+                "true",
+                "ProtobufConverter does not support wrapper types for nullable fields; use optional.for.nullables=true for proto3 optional fields",
+            ));
+        }
+        let options = DeriveOptions {
+            optional_for_nullables: config.boolean(OPTIONAL_FOR_NULLABLES) == Some(true),
+            scrub_invalid_names: config.boolean(SCRUB_INVALID_NAMES) == Some(true),
+        };
         Ok(Self {
             serde,
+            options,
             readers: HashMap::new(),
-            writers: HashMap::new(),
+            latest: HashMap::new(),
+            derived: HashMap::new(),
+            by_text: HashMap::new(),
             buffer: Vec::new(),
         })
     }
@@ -77,42 +113,134 @@ impl ProtobufConverter {
         Ok(codec)
     }
 
-    fn writer(&mut self, topic: &str, schema: &SchemaRef) -> Result<&Writer, ConverterError> {
-        let fail = |error: &dyn std::fmt::Display| ConverterError::serialize(topic, error);
-        if self.serde.ids != IdSelection::Latest {
-            return Err(fail(
-                &"ProtobufConverter cannot derive a .proto schema from a Connect schema yet: register the schema and set use.latest.version=true",
-            ));
+    fn writer(&mut self, topic: &str, schema: &SchemaRef) -> Result<Arc<Writer>, ConverterError> {
+        if self.serde.ids == IdSelection::Latest {
+            self.latest_writer(topic, schema)
+        } else {
+            self.derived_writer(topic, schema)
         }
+    }
+
+    /// The writer for the subject's latest registered schema (`use.latest.version=true`).
+    fn latest_writer(
+        &mut self,
+        topic: &str,
+        schema: &SchemaRef,
+    ) -> Result<Arc<Writer>, ConverterError> {
+        let fail = |error: &dyn std::fmt::Display| ConverterError::serialize(topic, error);
         let subject = self
             .serde
             .strategy
             .subject(topic, self.serde.is_key, schema.name.as_deref())
             .map_err(|error| fail(&error))?;
-        if !self.writers.contains_key(&subject) {
-            let latest = self
-                .serde
-                .registry
-                .version(&subject, None)
-                .map_err(|error| fail(&error))?;
-            let proto = load_proto(self.serde.registry.as_ref(), &latest.schema)
-                .map_err(|error| fail(&error))?;
-            let indexes = message_indexes(&proto, schema.name.as_deref());
-            let codec = Arc::new(proto.codec_at(&indexes).map_err(|error| fail(&error))?);
-            if self.writers.len() >= MAX_CACHED {
-                self.writers.clear();
-            }
-            self.writers.insert(
-                subject.clone(),
-                Writer {
-                    id: latest.id,
-                    indexes,
-                    codec,
-                },
-            );
+        if let Some(writer) = self.latest.get(&subject) {
+            return Ok(Arc::clone(writer));
         }
-        Ok(&self.writers[&subject])
+        let latest = self
+            .serde
+            .registry
+            .version(&subject, None)
+            .map_err(|error| fail(&error))?;
+        let proto = load_proto(self.serde.registry.as_ref(), &latest.schema)
+            .map_err(|error| fail(&error))?;
+        let indexes = message_indexes(&proto, schema.name.as_deref());
+        let codec = Arc::new(proto.codec_at(&indexes).map_err(|error| fail(&error))?);
+        let writer = Arc::new(Writer {
+            id: latest.id,
+            indexes,
+            codec,
+        });
+        if self.latest.len() >= MAX_CACHED {
+            self.latest.clear();
+        }
+        self.latest.insert(subject, Arc::clone(&writer));
+        Ok(writer)
     }
+
+    /// The writer for the schema derived from `schema`, registered (or looked up) under its
+    /// subject.
+    fn derived_writer(
+        &mut self,
+        topic: &str,
+        schema: &SchemaRef,
+    ) -> Result<Arc<Writer>, ConverterError> {
+        let key = SchemaKey(Arc::clone(schema));
+        let cached = self.derived.get(&key).and_then(|writers| {
+            writers
+                .iter()
+                .find(|(written_to, _)| **written_to == *topic)
+        });
+        if let Some((_, writer)) = cached {
+            return Ok(Arc::clone(writer));
+        }
+        let fail = |error: &dyn std::fmt::Display| ConverterError::serialize(topic, error);
+        let proto = derive(schema, self.options).map_err(|error| fail(&error))?;
+        let text_key = (topic.to_owned(), proto.text);
+        let writer = match self.by_text.get(&text_key) {
+            Some(writer) => Arc::clone(writer),
+            None => {
+                let text = &text_key.1;
+                let compiled = ProtoSchema::from_proto_text(&[(MAIN_FILE, text.as_str())])
+                    .and_then(|compiled| compiled.codec(&proto.full_name))
+                    .map_err(|error| {
+                        fail(&format!("the .proto derived from the Connect schema does not compile ({error}):\n{text}"))
+                    })?;
+                let id = self
+                    .serde
+                    .schema_id(
+                        topic,
+                        Some(&proto.full_name),
+                        &RegistrySchema::protobuf(text.clone()),
+                    )
+                    .map_err(|error| fail(&error))?;
+                let writer = Arc::new(Writer {
+                    id,
+                    // The derived file has one top-level message.
+                    indexes: vec![0],
+                    codec: Arc::new(compiled),
+                });
+                if self.by_text.len() >= MAX_CACHED {
+                    self.by_text.clear();
+                }
+                self.by_text.insert(text_key, Arc::clone(&writer));
+                writer
+            }
+        };
+        if self.derived.len() >= MAX_CACHED {
+            self.derived.clear();
+        }
+        let writers = self.derived.entry(key).or_default();
+        // A schema routed to ever new topics must not grow its list without bound.
+        if writers.len() >= MAX_TOPICS_PER_SCHEMA {
+            writers.clear();
+        }
+        writers.push((topic.into(), Arc::clone(&writer)));
+        Ok(writer)
+    }
+}
+
+const OPTIONAL_FOR_NULLABLES: &str = "optional.for.nullables";
+const WRAPPER_FOR_NULLABLES: &str = "wrapper.for.nullables";
+const SCRUB_INVALID_NAMES: &str = "scrub.invalid.names";
+
+/// Confluent's `ProtobufDataConfig` keys that shape derived schemas.
+fn protobuf_data_def() -> ConfigDef {
+    let key = |name: &str| {
+        ConfigKey::new(name, ConfigType::Boolean)
+            .default_value("false")
+            .importance(Importance::Medium)
+            .group("Protobuf", 0)
+    };
+    ConfigDef::new()
+        .define(key(OPTIONAL_FOR_NULLABLES).doc(
+            "Whether nullable fields should be specified with an optional label.",
+        ))
+        .define(key(WRAPPER_FOR_NULLABLES).doc(
+            "Whether nullable fields should use primitive wrapper messages. Not supported: true is rejected.",
+        ))
+        .define(key(SCRUB_INVALID_NAMES).doc(
+            "Whether to scrub invalid names by replacing invalid characters with valid characters.",
+        ))
 }
 
 /// The indexes of the top-level message called `name`, or `[0]` (the first message) when the
@@ -137,8 +265,7 @@ fn load_proto(
     registry: &dyn SchemaRegistry,
     schema: &RegistrySchema,
 ) -> Result<ProtoSchema, String> {
-    const MAIN: &str = "schema.proto";
-    let mut files = vec![(MAIN.to_owned(), schema.schema.clone())];
+    let mut files = vec![(MAIN_FILE.to_owned(), schema.schema.clone())];
     for reference in &schema.references {
         let referenced = registry
             .version(&reference.subject, Some(reference.version))
@@ -151,7 +278,7 @@ fn load_proto(
         .collect();
     let mut proto = ProtoSchema::from_proto_text(&borrowed).map_err(|error| error.to_string())?;
     proto
-        .set_main_file(MAIN)
+        .set_main_file(MAIN_FILE)
         .map_err(|error| error.to_string())?;
     Ok(proto)
 }
@@ -169,9 +296,9 @@ impl Converter for ProtobufConverter {
         let schema = schema.ok_or_else(|| {
             ConverterError::serialize(topic, "ProtobufConverter needs a schema for non-null data")
         })?;
+        let writer = self.writer(topic, schema)?;
         let mut buffer = std::mem::take(&mut self.buffer);
         buffer.clear();
-        let writer = self.writer(topic, schema)?;
         let written = encode_framed(
             &writer.codec,
             writer.id,
@@ -207,60 +334,5 @@ impl Converter for ProtobufConverter {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::schema_registry::RegistrySchema;
-
-    const USER_PROTO: &str = "syntax = \"proto3\";\npackage example;\nmessage User {\n  int64 id = 1;\n  string name = 2;\n}\n";
-
-    fn converter(scope: &str, latest: bool) -> ProtobufConverter {
-        let mut raw: RawConfig = [("schema.registry.url".to_owned(), format!("mock://{scope}"))]
-            .into_iter()
-            .collect();
-        if latest {
-            raw.insert("use.latest.version".to_owned(), "true".to_owned());
-        }
-        ProtobufConverter::configure(&raw, ConverterType::Value).expect("valid config")
-    }
-
-    #[test]
-    fn reads_what_it_writes_against_the_latest_registered_schema() {
-        let mut writer = converter("proto-round-trip", true);
-        writer
-            .serde
-            .registry
-            .register("users-value", &RegistrySchema::protobuf(USER_PROTO))
-            .expect("registered");
-        // A message read from the wire gives the Connect schema and value to write back.
-        let message = Bytes::from_static(&[
-            0x00, 0, 0, 0, 1, 0x00, 0x08, 0x07, 0x12, 0x03, b'a', b'd', b'a',
-        ]);
-        let mut reader = converter("proto-round-trip", false);
-        let (schema, value) = reader
-            .to_connect("users", Some(&message))
-            .expect("decodable");
-        let schema = schema.expect("a schema");
-        assert_eq!(schema.name.as_deref(), Some("example.User"));
-        let written = writer
-            .to_bytes("users", Some(&schema), &value)
-            .expect("encodable");
-        assert_eq!(written.as_deref(), Some(message.as_ref()));
-    }
-
-    #[test]
-    fn writing_without_a_registered_schema_explains_what_to_set() {
-        let mut writer = converter("proto-no-latest", false);
-        let schema =
-            sluice_codecs::Schema::structure([("id", sluice_codecs::Schema::int64().into_ref())])
-                .into_ref();
-        let record = sluice_codecs::Struct::from_values(schema.clone(), vec![Value::Int64(1)])
-            .expect("1 field");
-        let error = writer
-            .to_bytes("t", Some(&schema), &Value::Struct(record))
-            .expect_err("cannot derive .proto");
-        assert!(
-            error.to_string().contains("use.latest.version=true"),
-            "{error}"
-        );
-    }
-}
+#[path = "protobuf_tests.rs"]
+mod tests;

@@ -4,6 +4,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
 
+use sluice_codecs::SchemaRef;
+
 use super::ConverterType;
 use crate::config::{Config, ConfigDef, ConfigError, ConfigKey, ConfigType, Importance, RawConfig};
 use crate::schema_registry::{
@@ -151,4 +153,22 @@ fn registry_client(
     }
     let http = HttpSchemaRegistry::new(HttpRegistryConfig::from_converter_config(raw)?);
     Ok(Arc::new(CachedSchemaRegistry::new(Arc::new(http))))
+}
+
+/// A Connect schema compared by identity: records of one stream share one schema allocation,
+/// so a pointer comparison finds a cached writer without hashing the schema.
+pub(crate) struct SchemaKey(pub(crate) SchemaRef);
+
+impl PartialEq for SchemaKey {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for SchemaKey {}
+
+impl std::hash::Hash for SchemaKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        Arc::as_ptr(&self.0).hash(state);
+    }
 }

@@ -1,0 +1,289 @@
+//! Derived `.proto` text, checked against what Confluent's `ProtobufData` and
+//! `ProtobufSchemaUtils.toString` produce for the same Connect schemas.
+
+use sluice_codecs::protobuf::{ENUM_PARAMETER, ProtoSchema, TAG_PARAMETER};
+use sluice_codecs::{Schema, SchemaRef, SchemaType};
+
+use super::*;
+
+fn user() -> SchemaRef {
+    let address = Schema::structure([("street", Schema::string().into_ref())])
+        .with_name("com.example.Address")
+        .optional()
+        .into_ref();
+    Schema::structure([
+        ("id", Schema::int64().into_ref()),
+        ("name", Schema::string().optional().into_ref()),
+        (
+            "tags",
+            Schema::array(Schema::string().into_ref()).into_ref(),
+        ),
+        ("address", address),
+        (
+            "attributes",
+            Schema::map(Schema::string().into_ref(), Schema::int32().into_ref()).into_ref(),
+        ),
+        ("created", Schema::timestamp().into_ref()),
+    ])
+    .with_name("com.example.User")
+    .into_ref()
+}
+
+/// The derived file, checked to compile and to hold its message.
+fn derived(schema: &Schema, options: DeriveOptions) -> DerivedProto {
+    let proto = derive(schema, options).expect("derivable");
+    let compiled = ProtoSchema::from_proto_text(&[("derived.proto", proto.text.as_str())])
+        .and_then(|compiled| compiled.codec(&proto.full_name));
+    if let Err(error) = compiled {
+        panic!("{error} in\n{}", proto.text);
+    }
+    proto
+}
+
+#[test]
+fn a_named_struct_becomes_a_packaged_proto3_message() {
+    let proto = derived(&user(), DeriveOptions::default());
+    assert_eq!(proto.full_name, "com.example.User");
+    assert_eq!(
+        proto.text,
+        "syntax = \"proto3\";
+package com.example;
+
+import \"google/protobuf/timestamp.proto\";
+
+message User {
+  int64 id = 1;
+  string name = 2;
+  repeated string tags = 3;
+  Address address = 4;
+  repeated ConnectDefault1Entry attributes = 5;
+  google.protobuf.Timestamp created = 6;
+
+  message Address {
+    string street = 1;
+  }
+  message ConnectDefault1Entry {
+    string key = 1;
+    int32 value = 2;
+  }
+}
+"
+    );
+}
+
+#[test]
+fn unnamed_structs_get_default_names_and_tags_come_from_parameters() {
+    let inner = Schema::structure([("flag", Schema::boolean().into_ref())])
+        .optional()
+        .into_ref();
+    let middle = Schema::structure([("ratio", Schema::float32().into_ref()), ("inner", inner)])
+        .with_name("middle")
+        .optional()
+        .into_ref();
+    let schema = Schema::structure([
+        (
+            "score",
+            Schema::float64()
+                .with_parameter(TAG_PARAMETER, "7")
+                .into_ref(),
+        ),
+        ("small", Schema::int8().optional().into_ref()),
+        ("middle", middle),
+        ("blob", Schema::bytes().into_ref()),
+    ])
+    .into_ref();
+    let proto = derived(
+        &schema,
+        DeriveOptions {
+            optional_for_nullables: true,
+            scrub_invalid_names: false,
+        },
+    );
+    assert_eq!(proto.full_name, "ConnectDefault1");
+    // `middle` is also the field's name, so the message is `middleMessage`; the blank line
+    // inside a nested message is indented, as Confluent's appendIndented leaves it.
+    assert_eq!(
+        proto.text,
+        "syntax = \"proto3\";
+
+message ConnectDefault1 {
+  double score = 7;
+  optional int32 small = 1;
+  optional middleMessage middle = 2;
+  bytes blob = 3;
+
+  message middleMessage {
+    float ratio = 1;
+    optional ConnectDefault2 inner = 2;
+  \n    message ConnectDefault2 {
+      bool flag = 1;
+    }
+  }
+}
+"
+    );
+}
+
+#[test]
+fn enums_and_unions_become_enums_and_oneofs() {
+    let color = Schema::string()
+        .with_name("Color")
+        .with_parameter(ENUM_PARAMETER, "Color")
+        .with_parameter(format!("{ENUM_PARAMETER}.RED"), "0")
+        .with_parameter(format!("{ENUM_PARAMETER}.GREEN"), "1")
+        .optional()
+        .with_parameter(TAG_PARAMETER, "3")
+        .into_ref();
+    let choice = Schema::structure([
+        (
+            "text",
+            Schema::string()
+                .optional()
+                .with_parameter(TAG_PARAMETER, "1")
+                .into_ref(),
+        ),
+        (
+            "number",
+            Schema::int64()
+                .optional()
+                .with_parameter(TAG_PARAMETER, "2")
+                .into_ref(),
+        ),
+    ])
+    .with_name("io.confluent.connect.protobuf.Union.choice")
+    .optional()
+    .into_ref();
+    let schema = Schema::structure([("choice_0", choice), ("color", color)])
+        .with_name("p.Pick")
+        .into_ref();
+    let proto = derived(&schema, DeriveOptions::default());
+    assert_eq!(
+        proto.text,
+        "syntax = \"proto3\";
+package p;
+
+message Pick {
+  Color color = 3;
+
+  oneof choice {
+    string text = 1;
+    int64 number = 2;
+  }
+
+  enum Color {
+    RED = 0;
+    GREEN = 1;
+  }
+}
+"
+    );
+}
+
+#[test]
+fn logical_types_without_a_codec_mapping_fail_naming_the_field() {
+    for (logical, needle) in [
+        (Schema::decimal(2), "Decimal"),
+        (Schema::date(), "Date"),
+        (Schema::time(), "Time"),
+    ] {
+        let line = Schema::structure([("price", logical.into_ref())])
+            .with_name("Line")
+            .into_ref();
+        let order = Schema::structure([("line", line)]).with_name("Order");
+        let error = derive(&order, DeriveOptions::default()).expect_err("not derivable");
+        let message = error.to_string();
+        assert!(message.contains("`line.price`"), "{message}");
+        assert!(message.contains(needle), "{message}");
+    }
+}
+
+#[test]
+fn schemas_that_would_not_read_back_are_errors() {
+    let nested_arrays = Schema::array(Schema::array(Schema::int32().into_ref()).into_ref());
+    let struct_keys = Schema::map(
+        Schema::structure([("k", Schema::int32().into_ref())]).into_ref(),
+        Schema::string().into_ref(),
+    );
+    for (field, schema) in [("grid", nested_arrays), ("index", struct_keys)] {
+        let schema = Schema::structure([(field, schema.into_ref())]).with_name("T");
+        let error = derive(&schema, DeriveOptions::default()).expect_err("not derivable");
+        assert!(error.to_string().contains(&format!("`{field}`")), "{error}");
+    }
+    assert_eq!(
+        derive(&Schema::int32(), DeriveOptions::default()),
+        Err(DeriveError::NotAStruct(SchemaType::Int32))
+    );
+}
+
+#[test]
+fn invalid_names_are_errors_unless_scrubbed() {
+    let schema = Schema::structure([("user-id", Schema::int64().into_ref())]).with_name("T");
+    let error = derive(&schema, DeriveOptions::default()).expect_err("invalid name");
+    assert!(error.to_string().contains("scrub.invalid.names"), "{error}");
+    let proto = derived(
+        &schema,
+        DeriveOptions {
+            optional_for_nullables: false,
+            scrub_invalid_names: true,
+        },
+    );
+    assert!(
+        proto.text.contains("  int64 user_id = 1;\n"),
+        "{}",
+        proto.text
+    );
+}
+
+#[test]
+fn scrubbing_follows_confluent() {
+    assert_eq!(scrub("fine_name"), "fine_name");
+    assert_eq!(scrub("my-field"), "my_field");
+    assert_eq!(scrub("1st"), "x1st");
+    assert_eq!(scrub("_hidden"), "x_hidden");
+    assert_eq!(scrub("a b"), "a_b");
+    assert_eq!(scrub("é"), "_C3_A9");
+}
+
+#[test]
+fn map_entry_names_follow_confluent() {
+    assert_eq!(map_entry_name("attributes"), "attributesEntry");
+    assert_eq!(map_entry_name("my_map_name"), "MyMapNameEntry");
+    assert_eq!(map_entry_name("ConnectDefault2"), "ConnectDefault2Entry");
+}
+
+#[test]
+fn repeated_field_numbers_are_errors() {
+    let schema = Schema::structure([
+        (
+            "a",
+            Schema::int32()
+                .with_parameter(TAG_PARAMETER, "1")
+                .into_ref(),
+        ),
+        ("b", Schema::int32().into_ref()),
+    ])
+    .with_name("T");
+    let error = derive(&schema, DeriveOptions::default()).expect_err("two fields numbered 1");
+    assert!(error.to_string().contains("`b`"), "{error}");
+}
+
+#[test]
+fn names_that_clash_as_json_names_are_errors() {
+    let schema = Schema::structure([
+        ("time", Schema::string().into_ref()),
+        ("_time", Schema::int64().into_ref()),
+    ])
+    .with_name("T");
+    let error = derive(&schema, DeriveOptions::default()).expect_err("time and _time clash");
+    assert!(error.to_string().contains("`_time`"), "{error}");
+    let scrubbed = DeriveOptions {
+        optional_for_nullables: false,
+        scrub_invalid_names: true,
+    };
+    let proto = derived(&schema, scrubbed);
+    assert!(
+        proto.text.contains("  int64 x_time = 2;\n"),
+        "{}",
+        proto.text
+    );
+}
