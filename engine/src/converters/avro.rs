@@ -18,14 +18,24 @@ use crate::schema_registry::RegistrySchema;
 /// writer schema, and decodes with it.
 pub struct AvroConverter {
     serde: RegistrySerde,
-    /// Writer schemas, with their registry id, by the Connect schema they were derived from.
-    writers: HashMap<SchemaKey, (Arc<AvroSchema>, i32)>,
+    /// Writer schemas by the Connect schema they were derived from.
+    writers: HashMap<SchemaKey, Writer>,
     /// Reader schemas by registry id.
     readers: HashMap<i32, Arc<AvroSchema>>,
     buffer: Vec<u8>,
 }
 
 const MAX_CACHED: usize = 1000;
+
+/// The Avro schema derived from one Connect schema, and its registry id for each topic it was
+/// written to (the subject, and so the id, may differ per topic).
+struct Writer {
+    avro: Arc<AvroSchema>,
+    /// The registered text: AvroData's, with the `connect.*` properties, as Confluent's
+    /// converter registers it.
+    text: String,
+    ids: Vec<(String, i32)>,
+}
 
 impl AvroConverter {
     /// The converter's keys: the Schema Registry keys.
@@ -50,24 +60,39 @@ impl AvroConverter {
         schema: &SchemaRef,
     ) -> Result<(Arc<AvroSchema>, i32), ConverterError> {
         let key = SchemaKey(Arc::clone(schema));
-        if let Some((avro, id)) = self.writers.get(&key) {
-            return Ok((Arc::clone(avro), *id));
+        if let Some(writer) = self.writers.get(&key)
+            && let Some((_, id)) = writer.ids.iter().find(|(written, _)| written == topic)
+        {
+            return Ok((Arc::clone(&writer.avro), *id));
         }
         let serialize = |error: &dyn std::fmt::Display| ConverterError::serialize(topic, error);
-        let avro = AvroSchema::from_connect(schema).map_err(|error| serialize(&error))?;
-        // The registered text is AvroData's, with the `connect.*` properties, as Confluent's
-        // converter registers it.
-        let text = avro_schema_text(schema).map_err(|error| serialize(&error))?;
+        if !self.writers.contains_key(&key) {
+            let avro = AvroSchema::from_connect(schema).map_err(|error| serialize(&error))?;
+            let text = avro_schema_text(schema).map_err(|error| serialize(&error))?;
+            if self.writers.len() >= MAX_CACHED {
+                self.writers.clear();
+            }
+            let writer = Writer {
+                avro: Arc::new(avro),
+                text,
+                ids: Vec::new(),
+            };
+            self.writers.insert(SchemaKey(Arc::clone(schema)), writer);
+        }
+        let writer = self
+            .writers
+            .get_mut(&key)
+            .ok_or_else(|| serialize(&"the writer schema cache lost an entry"))?;
         let id = self
             .serde
-            .schema_id(topic, schema.name.as_deref(), &RegistrySchema::avro(text))
+            .schema_id(
+                topic,
+                schema.name.as_deref(),
+                &RegistrySchema::avro(writer.text.clone()),
+            )
             .map_err(|error| serialize(&error))?;
-        if self.writers.len() >= MAX_CACHED {
-            self.writers.clear();
-        }
-        let avro = Arc::new(avro);
-        self.writers.insert(key, (Arc::clone(&avro), id));
-        Ok((avro, id))
+        writer.ids.push((topic.to_owned(), id));
+        Ok((Arc::clone(&writer.avro), id))
     }
 
     fn reader(&mut self, topic: &str, id: i32) -> Result<Arc<AvroSchema>, ConverterError> {
@@ -139,6 +164,28 @@ mod tests {
             .into_iter()
             .collect();
         AvroConverter::configure(&raw, ty).expect("valid config")
+    }
+
+    #[test]
+    fn one_schema_written_to_two_topics_is_registered_under_both_subjects() {
+        let schema = Schema::structure([("id", Schema::int64().into_ref())])
+            .with_name("com.example.Id")
+            .into_ref();
+        let value = Value::Struct(
+            Struct::from_values(schema.clone(), vec![Value::Int64(1)]).expect("1 field"),
+        );
+        let mut writer = converter("avro-two-topics", ConverterType::Value);
+        for topic in ["users", "admins", "users"] {
+            writer
+                .to_bytes(topic, Some(&schema), &value)
+                .expect("encodable");
+        }
+        for subject in ["users-value", "admins-value"] {
+            assert!(
+                writer.serde.registry.version(subject, None).is_ok(),
+                "{subject} registered"
+            );
+        }
     }
 
     #[test]
