@@ -91,6 +91,19 @@ pub(crate) fn take_struct_values(record: &mut Record, part: RecordPart) -> Vec<V
     }
 }
 
+/// Takes the struct in `record`'s `part` apart, leaving null there: its schema and values, for
+/// a transform that has checked everything that can fail and edits the values in place.
+pub(crate) fn take_struct(record: &mut Record, part: RecordPart) -> (SchemaRef, Vec<Value>) {
+    let slot = match part {
+        RecordPart::Key => &mut record.key,
+        RecordPart::Value => &mut record.value,
+    };
+    match std::mem::replace(slot, Value::Null) {
+        Value::Struct(taken) => taken.into_parts(),
+        _ => unreachable!("the caller checked that the part holds a struct"),
+    }
+}
+
 /// Moves the value of `field` out of `values` (taken by [`take_struct_values`]), as
 /// [`field_value`] reads it: a null becomes the field's default when asked.
 pub(crate) fn take_field_value(
@@ -107,12 +120,15 @@ pub(crate) fn take_field_value(
     }
 }
 
-/// A struct of `schema` from `values` the caller has already checked with `Value::is_valid`
-/// against each field's schema, so they are not checked again (debug builds still do).
-pub(crate) fn checked_struct(schema: SchemaRef, values: Vec<Value>) -> Struct {
-    let built = Struct::from_values(schema, values).expect("one checked value per field");
-    debug_assert!(built.is_valid(), "the caller checked every value");
-    built
+/// With `replace.null.with.default`, turns a null `value` of `field` into the field's default
+/// in place, as [`take_field_value`] reads it.
+pub(crate) fn default_if_null(value: &mut Value, field: &Field, replace_null_with_default: bool) {
+    if replace_null_with_default
+        && value.is_null()
+        && let Some(default) = &field.schema.default
+    {
+        *value = default.clone();
+    }
 }
 
 #[cfg(test)]

@@ -3,16 +3,19 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use arc_swap::ArcSwapOption;
-use sluice_codecs::{Schema, SchemaRef};
+use sluice_codecs::{Schema, SchemaRef, Struct};
 
 /// How many input schemas a [`SchemaCache`] remembers, as Kafka's `LRUCache(16)`.
 const CAPACITY: usize = 16;
 
 /// One remembered input schema and what was derived from it.
 struct Slot<T> {
+    /// The address of the entry's schema, so a lookup by pointer compares plain integers and
+    /// loads only the entry that may match (which it then checks, as the slot may be changing).
+    key: AtomicUsize,
     entry: ArcSwapOption<(SchemaRef, T)>,
     /// The cache's clock at the entry's last use; 0 while the slot is empty.
     last_used: AtomicU64,
@@ -23,7 +26,8 @@ struct Slot<T> {
 /// `SynchronizedCache<>(new LRUCache<>(16))`: a batch sharing one schema derives it once.
 ///
 /// Record paths never lock: a lookup is one lock-free atomic load per slot (by pointer first,
-/// then by schema equality), and a miss derives without holding anything, then replaces the
+/// then by schema equality, after which the equal schema's pointer is remembered as well), and a
+/// miss derives without holding anything, then replaces the
 /// least recently used slot. Two threads missing on the same schema may both derive it; either
 /// result is kept, since a derivation depends only on the schema.
 pub(crate) struct SchemaCache<T> {
@@ -37,6 +41,7 @@ impl<T: Clone> SchemaCache<T> {
     pub(crate) fn new() -> Self {
         Self {
             slots: std::array::from_fn(|_| Slot {
+                key: AtomicUsize::new(0),
                 entry: ArcSwapOption::empty(),
                 last_used: AtomicU64::new(0),
             }),
@@ -51,15 +56,40 @@ impl<T: Clone> SchemaCache<T> {
         schema: &SchemaRef,
         derive: impl FnOnce(&Schema) -> Result<T, E>,
     ) -> Result<T, E> {
-        let hit = self
-            .find(|known| SchemaRef::ptr_eq(known, schema))
-            .or_else(|| self.find(|known| known == schema));
-        if let Some(hit) = hit {
+        if let Some(hit) = self.get(schema) {
             return Ok(hit);
         }
         let derived = derive(schema)?;
         self.insert(schema, derived.clone());
         Ok(derived)
+    }
+
+    /// The value remembered for `schema` or a schema equal to it, deriving nothing. An equal
+    /// schema at another address is remembered under that address too, so the records that
+    /// follow with the same allocation find it by pointer instead of comparing schemas.
+    pub(crate) fn get(&self, schema: &SchemaRef) -> Option<T> {
+        if let Some(hit) = self.find_by_address(schema) {
+            return Some(hit);
+        }
+        let hit = self.find(|known| known == schema)?;
+        self.insert(schema, hit.clone());
+        Some(hit)
+    }
+
+    /// The value of the entry for this very schema allocation, marked as just used.
+    fn find_by_address(&self, schema: &SchemaRef) -> Option<T> {
+        let address = address(schema);
+        self.slots.iter().find_map(|slot| {
+            if slot.key.load(Ordering::Relaxed) != address {
+                return None;
+            }
+            let entry = slot.entry.load();
+            let (known, derived) = entry.as_deref()?;
+            SchemaRef::ptr_eq(known, schema).then(|| {
+                slot.last_used.store(self.tick(), Ordering::Relaxed);
+                derived.clone()
+            })
+        })
     }
 
     /// The next tick of the recency clock.
@@ -90,6 +120,32 @@ impl<T: Clone> SchemaCache<T> {
         victim
             .entry
             .store(Some(Arc::new((SchemaRef::clone(schema), derived))));
+        victim.key.store(address(schema), Ordering::Relaxed);
+    }
+}
+
+/// The address a schema allocation is found by; the entry holding the schema keeps it from
+/// being reused while remembered.
+fn address(schema: &SchemaRef) -> usize {
+    Arc::as_ptr(schema) as usize
+}
+
+impl<P> SchemaCache<Arc<P>> {
+    /// The plan remembered (or derived) for `record_schema`, the schema a record declares for a
+    /// struct, and whether `value`'s own schema is that schema or an equal one, so the plan's
+    /// field positions apply to its values. Usually both are one allocation: one lookup.
+    pub(crate) fn get_for_struct<E>(
+        &self,
+        record_schema: &SchemaRef,
+        value: &Struct,
+        derive: impl FnOnce(&Schema) -> Result<Arc<P>, E>,
+    ) -> Result<(Arc<P>, bool), E> {
+        let plan = self.get_or_try_insert(record_schema, derive)?;
+        let fits = SchemaRef::ptr_eq(value.schema(), record_schema)
+            || self
+                .get(value.schema())
+                .is_some_and(|other| Arc::ptr_eq(&other, &plan));
+        Ok((plan, fits))
     }
 }
 
@@ -130,6 +186,26 @@ mod tests {
         }
         assert_eq!(calls.get(), 17);
         assert_eq!(cache.get_or_try_insert(&first, derive), Ok(18));
+    }
+
+    #[test]
+    fn an_equal_schema_shares_the_entry_and_a_different_one_does_not() {
+        let cache = SchemaCache::<i32>::new();
+        let first = Schema::int8().into_ref();
+        cache
+            .get_or_try_insert::<()>(&first, |_| Ok(1))
+            .expect("derives");
+        let equal = Schema::int8().into_ref();
+        assert_eq!(cache.get(&equal), Some(1));
+        assert_eq!(
+            cache.get(&equal),
+            Some(1),
+            "found again, now by its own pointer"
+        );
+        let other = Schema::int8().optional().into_ref();
+        assert_eq!(cache.get(&other), None);
+        assert_eq!(cache.get_or_try_insert::<()>(&other, |_| Ok(2)), Ok(2));
+        assert_eq!(cache.get(&first), Some(1));
     }
 
     #[test]
