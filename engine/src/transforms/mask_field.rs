@@ -81,8 +81,7 @@ struct Plan {
 impl Transform for MaskField {
     fn apply(&self, record: &mut Record) -> Result<Outcome, TransformError> {
         let (schema, value) = record.part(self.part);
-        let schema = schema.cloned();
-        let value = match &schema {
+        let value = match schema {
             None => {
                 let original = util::require_map(value, PURPOSE)?;
                 let mut updated = original.to_vec();
@@ -118,7 +117,8 @@ impl Transform for MaskField {
                 )?)
             }
         };
-        record.set_part(self.part, schema, value);
+        // The schema stays as it is, with or without one.
+        *util::part_value_mut(record, self.part) = value;
         Ok(Outcome::Keep)
     }
 }
@@ -185,10 +185,7 @@ impl MaskField {
             }
         }
         let masked = sluice_codecs::Struct::from_values(input, values)?;
-        match self.part {
-            RecordPart::Key => record.key = Value::Struct(masked),
-            RecordPart::Value => record.value = Value::Struct(masked),
-        }
+        *util::part_value_mut(record, self.part) = Value::Struct(masked);
         Ok(())
     }
 

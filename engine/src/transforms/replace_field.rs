@@ -86,6 +86,8 @@ struct Plan {
     input: SchemaRef,
     schema: SchemaRef,
     sources: Box<[usize]>,
+    /// Per input position: whether its value is kept.
+    kept: Box<[bool]>,
     checks: Box<[util::ValueCheck]>,
     /// Whether the sources ascend within the input, as they do unless a schema's field indexes
     /// disagree with the fields' positions.
@@ -170,19 +172,20 @@ impl ReplaceField {
                 })
     }
 
-    /// Rebuilds the struct in the record's own value vector: each kept value moves down to its
-    /// output position (sources ascend, so nothing is overwritten before it moves), the rest
-    /// are dropped.
+    /// Rebuilds the struct in the record's own value vector: the kept values stay in order
+    /// (sources ascend), each moved once, and the rest are dropped where they are.
     fn replace_in_place(&self, record: &mut Record, plan: &Plan) -> Result<(), TransformError> {
         let mut values = util::take_struct_values(record, self.part);
         let fields = plan.input.fields();
-        for (position, source) in plan.sources.iter().enumerate() {
-            values.swap(position, *source);
-            if let Some(field) = fields.get(*source) {
-                util::default_if_null(&mut values[position], field, self.replace_null_with_default);
+        let mut position = 0;
+        values.retain_mut(|value| {
+            let kept = plan.kept.get(position).copied().unwrap_or(false);
+            if kept && let Some(field) = fields.get(position) {
+                util::default_if_null(value, field, self.replace_null_with_default);
             }
-        }
-        values.truncate(plan.sources.len());
+            position += 1;
+            kept
+        });
         let replaced = sluice_codecs::Struct::from_values(SchemaRef::clone(&plan.schema), values)?;
         record.set_part(
             self.part,
@@ -243,6 +246,9 @@ impl ReplaceField {
                 .map(|field| util::ValueCheck::of(&field.schema))
                 .collect(),
             schema: updated,
+            kept: (0..schema.fields().len())
+                .map(|position| sources.contains(&position))
+                .collect(),
             sources: sources.into(),
             in_place,
         }))

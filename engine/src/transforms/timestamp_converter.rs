@@ -212,6 +212,19 @@ pub fn build(raw: &RawConfig, part: Option<RecordPart>) -> Result<Box<dyn Transf
 impl Transform for TimestampConverter {
     fn apply(&self, record: &mut Record) -> Result<Outcome, TransformError> {
         let (schema, value) = record.part(self.part);
+        if !self.field.is_empty()
+            && let (Some(schema), Value::Struct(original)) = (schema, value)
+        {
+            let (plan, fits) = self
+                .struct_plans
+                .get_for_struct(schema, original, |schema| self.plan(schema))?;
+            if fits && plan.in_place && original.values().len() == plan.inputs {
+                let converted = self.planned_conversions(original, &plan)?;
+                self.convert_in_place(record, &plan, converted)?;
+                return Ok(Outcome::Keep);
+            }
+        }
+        let (schema, value) = record.part(self.part);
         let (schema, value) = match schema.cloned() {
             Some(schema) if self.field.is_empty() => {
                 let kind = Kind::from_schema(&schema)?;
@@ -223,15 +236,11 @@ impl Transform for TimestampConverter {
             }
             Some(schema) => match value {
                 Value::Struct(original) => {
-                    let (plan, fits) =
-                        self.struct_plans
-                            .get_for_struct(&schema, original, |schema| self.plan(schema))?;
-                    if fits && plan.in_place && original.values().len() == plan.inputs {
-                        let converted = self.planned_conversions(original, &plan)?;
-                        self.convert_in_place(record, &plan, converted)?;
-                        return Ok(Outcome::Keep);
-                    }
-                    let updated = SchemaRef::clone(&plan.schema);
+                    let updated = self
+                        .struct_plans
+                        .entry_or_try_insert(&schema, |schema| self.plan(schema))?
+                        .schema
+                        .clone();
                     let input = SchemaRef::clone(original.schema());
                     if input.fields().len() != updated.fields().len() {
                         let converted = self.convert_struct(original, &updated)?;

@@ -18,8 +18,8 @@ pub(crate) use requirements::{
     require_struct_or_null,
 };
 pub(crate) use schema::{
-    build_struct, copy_schema_basics, default_if_null, field_value, map_get, map_put, struct_type,
-    take_field_value, take_struct, take_struct_values,
+    build_struct, copy_schema_basics, default_if_null, field_value, map_get, map_put,
+    part_value_mut, struct_type, take_field_value, take_struct, take_struct_values,
 };
 pub(crate) use schema_cache::SchemaCache;
 pub(crate) use value_check::ValueCheck;

@@ -30,10 +30,15 @@ pub(crate) fn field_value<'a>(
     replace_null_with_default: bool,
 ) -> &'a Value {
     let stored = value.values().get(field.index).unwrap_or(&Value::Null);
-    match (&field.schema.default, stored) {
-        (Some(default), Value::Null) if replace_null_with_default => default,
-        _ => stored,
+    // The flag and the value are checked before the field's schema is read: most values are
+    // not null, and per-record paths read every field.
+    if replace_null_with_default
+        && stored.is_null()
+        && let Some(default) = &field.schema.default
+    {
+        return default;
     }
+    stored
 }
 
 /// Kafka's `SchemaUtil.copySchemaBasics`: a schema of type `ty` with the name, version, doc and
@@ -91,14 +96,18 @@ pub(crate) fn take_struct_values(record: &mut Record, part: RecordPart) -> Vec<V
     }
 }
 
+/// The key or the value of `record`, to replace it without touching its schema.
+pub(crate) fn part_value_mut(record: &mut Record, part: RecordPart) -> &mut Value {
+    match part {
+        RecordPart::Key => &mut record.key,
+        RecordPart::Value => &mut record.value,
+    }
+}
+
 /// Takes the struct in `record`'s `part` apart, leaving null there: its schema and values, for
 /// a transform that has checked everything that can fail and edits the values in place.
 pub(crate) fn take_struct(record: &mut Record, part: RecordPart) -> (SchemaRef, Vec<Value>) {
-    let slot = match part {
-        RecordPart::Key => &mut record.key,
-        RecordPart::Value => &mut record.value,
-    };
-    match std::mem::replace(slot, Value::Null) {
+    match std::mem::replace(part_value_mut(record, part), Value::Null) {
         Value::Struct(taken) => taken.into_parts(),
         _ => unreachable!("the caller checked that the part holds a struct"),
     }

@@ -2,10 +2,11 @@
 //! with that schema.
 
 use std::fmt;
+use std::ops::Deref;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
-use arc_swap::ArcSwapOption;
+use arc_swap::{ArcSwapOption, Guard};
 use sluice_codecs::{Schema, SchemaRef, Struct};
 
 /// How many input schemas a [`SchemaCache`] remembers, as Kafka's `LRUCache(16)`.
@@ -25,15 +26,44 @@ struct Slot<T> {
 /// indices), kept for the next records with that schema, as Kafka's
 /// `SynchronizedCache<>(new LRUCache<>(16))`: a batch sharing one schema derives it once.
 ///
-/// Record paths never lock: a lookup is one lock-free atomic load per slot (by pointer first,
-/// then by schema equality, after which the equal schema's pointer is remembered as well), and a
-/// miss derives without holding anything, then replaces the
-/// least recently used slot. Two threads missing on the same schema may both derive it; either
-/// result is kept, since a derivation depends only on the schema.
+/// Record paths never lock: a lookup compares the schema's address with each slot's (plain
+/// integer loads) and loads the one entry that matches; failing that, it loads each entry and
+/// compares schemas, and then remembers the equal schema's address as well. A miss derives
+/// without holding anything, then replaces the least recently used slot. Two threads missing
+/// on the same schema may both derive it; either result is kept, since a derivation depends
+/// only on the schema.
 pub(crate) struct SchemaCache<T> {
     slots: [Slot<T>; CAPACITY],
-    /// Ticks once per use, ordering the slots by recency.
+    /// Ticks once per insertion; a hit marks its slot with the current time, so the slots
+    /// not used since the oldest insertion are the ones evicted.
     clock: AtomicU64,
+}
+
+/// An entry of a [`SchemaCache`], read in place (or just derived): dereferences to what was
+/// derived, without copying it.
+pub(crate) struct Cached<T>(Held<T>);
+
+enum Held<T> {
+    /// An entry loaded from a slot; it is `Some`, as only a present entry is handed out.
+    Loaded(Guard<Option<Arc<(SchemaRef, T)>>>),
+    /// An entry derived by this lookup.
+    Derived(Arc<(SchemaRef, T)>),
+}
+
+impl<T> Deref for Cached<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        match &self.0 {
+            Held::Loaded(entry) => {
+                &entry
+                    .as_deref()
+                    .expect("only a present entry is handed out")
+                    .1
+            }
+            Held::Derived(entry) => &entry.1,
+        }
+    }
 }
 
 impl<T: Clone> SchemaCache<T> {
@@ -56,71 +86,79 @@ impl<T: Clone> SchemaCache<T> {
         schema: &SchemaRef,
         derive: impl FnOnce(&Schema) -> Result<T, E>,
     ) -> Result<T, E> {
-        if let Some(hit) = self.get(schema) {
+        self.entry_or_try_insert(schema, derive)
+            .map(|entry| T::clone(&entry))
+    }
+
+    /// As [`SchemaCache::get_or_try_insert`], but reading the entry in place.
+    pub(crate) fn entry_or_try_insert<E>(
+        &self,
+        schema: &SchemaRef,
+        derive: impl FnOnce(&Schema) -> Result<T, E>,
+    ) -> Result<Cached<T>, E> {
+        if let Some(hit) = self.entry(schema) {
             return Ok(hit);
         }
-        let derived = derive(schema)?;
-        self.insert(schema, derived.clone());
-        Ok(derived)
+        let entry = Arc::new((SchemaRef::clone(schema), derive(schema)?));
+        self.insert(Arc::clone(&entry));
+        Ok(Cached(Held::Derived(entry)))
     }
 
     /// The value remembered for `schema` or a schema equal to it, deriving nothing. An equal
     /// schema at another address is remembered under that address too, so the records that
     /// follow with the same allocation find it by pointer instead of comparing schemas.
     pub(crate) fn get(&self, schema: &SchemaRef) -> Option<T> {
+        self.entry(schema).map(|entry| T::clone(&entry))
+    }
+
+    /// As [`SchemaCache::get`], but reading the entry in place.
+    pub(crate) fn entry(&self, schema: &SchemaRef) -> Option<Cached<T>> {
         if let Some(hit) = self.find_by_address(schema) {
             return Some(hit);
         }
         let hit = self.find(|known| known == schema)?;
-        self.insert(schema, hit.clone());
+        self.insert(Arc::new((SchemaRef::clone(schema), T::clone(&hit))));
         Some(hit)
     }
 
-    /// The value of the entry for this very schema allocation, marked as just used.
-    fn find_by_address(&self, schema: &SchemaRef) -> Option<T> {
+    /// The entry for this very schema allocation, marked as just used.
+    fn find_by_address(&self, schema: &SchemaRef) -> Option<Cached<T>> {
         let address = address(schema);
-        self.slots.iter().find_map(|slot| {
-            if slot.key.load(Ordering::Relaxed) != address {
-                return None;
-            }
-            let entry = slot.entry.load();
-            let (known, derived) = entry.as_deref()?;
-            SchemaRef::ptr_eq(known, schema).then(|| {
-                slot.last_used.store(self.tick(), Ordering::Relaxed);
-                derived.clone()
-            })
-        })
+        self.slots
+            .iter()
+            .filter(|slot| slot.key.load(Ordering::Relaxed) == address)
+            .find_map(|slot| self.load_if(slot, |known| SchemaRef::ptr_eq(known, schema)))
     }
 
-    /// The next tick of the recency clock.
-    fn tick(&self) -> u64 {
-        self.clock.fetch_add(1, Ordering::Relaxed) + 1
+    /// The first entry whose schema `matches`, marked as just used.
+    fn find(&self, matches: impl Fn(&SchemaRef) -> bool) -> Option<Cached<T>> {
+        self.slots
+            .iter()
+            .find_map(|slot| self.load_if(slot, &matches))
     }
 
-    /// The value of the first entry whose schema `matches`, marked as just used.
-    fn find(&self, matches: impl Fn(&SchemaRef) -> bool) -> Option<T> {
-        self.slots.iter().find_map(|slot| {
-            let entry = slot.entry.load();
-            let (known, derived) = entry.as_deref()?;
-            matches(known).then(|| {
-                slot.last_used.store(self.tick(), Ordering::Relaxed);
-                derived.clone()
-            })
-        })
+    /// The entry in `slot` if its schema `matches`, marked as just used.
+    fn load_if(&self, slot: &Slot<T>, matches: impl Fn(&SchemaRef) -> bool) -> Option<Cached<T>> {
+        let entry = slot.entry.load();
+        if !entry.as_deref().is_some_and(|(known, _)| matches(known)) {
+            return None;
+        }
+        slot.last_used
+            .store(self.clock.load(Ordering::Relaxed), Ordering::Relaxed);
+        Some(Cached(Held::Loaded(entry)))
     }
 
-    /// Puts `derived` in the first empty slot, or else the least recently used one.
-    fn insert(&self, schema: &SchemaRef, derived: T) {
+    /// Puts `entry` in the first empty slot, or else the least recently used one.
+    fn insert(&self, entry: Arc<(SchemaRef, T)>) {
         let victim = self
             .slots
             .iter()
             .min_by_key(|slot| slot.last_used.load(Ordering::Relaxed))
             .expect("CAPACITY is not zero");
-        victim.last_used.store(self.tick(), Ordering::Relaxed);
-        victim
-            .entry
-            .store(Some(Arc::new((SchemaRef::clone(schema), derived))));
-        victim.key.store(address(schema), Ordering::Relaxed);
+        let tick = self.clock.fetch_add(1, Ordering::Relaxed) + 1;
+        victim.last_used.store(tick, Ordering::Relaxed);
+        victim.key.store(address(&entry.0), Ordering::Relaxed);
+        victim.entry.store(Some(entry));
     }
 }
 
@@ -139,11 +177,11 @@ impl<P> SchemaCache<Arc<P>> {
         record_schema: &SchemaRef,
         value: &Struct,
         derive: impl FnOnce(&Schema) -> Result<Arc<P>, E>,
-    ) -> Result<(Arc<P>, bool), E> {
-        let plan = self.get_or_try_insert(record_schema, derive)?;
+    ) -> Result<(Cached<Arc<P>>, bool), E> {
+        let plan = self.entry_or_try_insert(record_schema, derive)?;
         let fits = SchemaRef::ptr_eq(value.schema(), record_schema)
             || self
-                .get(value.schema())
+                .entry(value.schema())
                 .is_some_and(|other| Arc::ptr_eq(&other, &plan));
         Ok((plan, fits))
     }
