@@ -155,8 +155,12 @@ struct Plan {
     schema: SchemaRef,
     targets: Box<[Option<Target>]>,
     checks: Box<[util::ValueCheck]>,
+    /// The position and target of each cast field.
+    cast_positions: Box<[(usize, Target)]>,
     /// Whether every input field's index is its position, so values can be cast in place.
     positional: bool,
+    /// Whether a null may read as its field's default.
+    defaults: bool,
 }
 
 /// Cast values of one struct, kept inline for the few fields a spec usually names.
@@ -232,13 +236,24 @@ impl Cast {
         let original = util::require_struct(value, PURPOSE)?;
         let fields = original.schema().fields();
         let outputs = plan.schema.fields();
+        let values = original.values();
+        if !plan.positional
+            || fields.len() != outputs.len()
+            || values.len() != fields.len()
+            || plan.targets.len() != fields.len()
+        {
+            return Ok(None);
+        }
         let mut casts = Casts::new();
-        let mut valid = plan.positional
-            && fields.len() == outputs.len()
-            && original.values().len() == fields.len();
-        for ((field, output), check) in fields.iter().zip(outputs).zip(plan.checks.iter()) {
-            let current = util::field_value(original, field, self.replace_null_with_default);
-            match plan.targets.get(field.index).copied().flatten() {
+        let mut valid = true;
+        for (((stored, field), (output, check)), target) in values
+            .iter()
+            .zip(fields)
+            .zip(outputs.iter().zip(plan.checks.iter()))
+            .zip(plan.targets.iter())
+        {
+            let current = util::effective_value(stored, field, plan.defaults);
+            match *target {
                 Some(target) => {
                     let cast = cast_value(Some(&field.schema), current, target)?;
                     valid &= check.passes(&cast, &output.schema);
@@ -259,6 +274,14 @@ impl Cast {
         casts: Casts,
     ) -> Result<(), TransformError> {
         let (input, mut values) = util::take_struct(record, self.part);
+        if !plan.defaults {
+            for ((position, _), cast) in plan.cast_positions.iter().zip(casts) {
+                if let Some(slot) = values.get_mut(*position) {
+                    *slot = cast;
+                }
+            }
+            return self.put_cast(record, plan, values);
+        }
         let mut casts = casts.into_iter();
         for ((value, field), target) in values
             .iter_mut()
@@ -274,6 +297,16 @@ impl Cast {
                 None => util::default_if_null(value, field, self.replace_null_with_default),
             }
         }
+        self.put_cast(record, plan, values)
+    }
+
+    /// Puts the cast values back under the plan's output schema.
+    fn put_cast(
+        &self,
+        record: &mut Record,
+        plan: &Plan,
+        values: Vec<Value>,
+    ) -> Result<(), TransformError> {
         let cast = sluice_codecs::Struct::from_values(SchemaRef::clone(&plan.schema), values)?;
         record.set_part(
             self.part,
@@ -332,12 +365,14 @@ impl Cast {
                 .map(|field| util::ValueCheck::of(&field.schema))
                 .collect(),
             schema: updated,
-            targets: targets.into(),
-            positional: schema
-                .fields()
+            cast_positions: targets
                 .iter()
                 .enumerate()
-                .all(|(position, field)| field.index == position),
+                .filter_map(|(position, target)| Some((position, (*target)?)))
+                .collect(),
+            targets: targets.into(),
+            positional: util::positional(schema),
+            defaults: util::uses_defaults(schema, self.replace_null_with_default),
         }))
     }
 }

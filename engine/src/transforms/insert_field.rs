@@ -184,8 +184,10 @@ impl Transform for InsertField {
                 let inserted = &mut inserted[..count];
                 if fits && self.all_valid(original, inserted, &plan) {
                     let (input, mut values) = util::take_struct(record, self.part);
-                    for (value, field) in values.iter_mut().zip(input.fields()) {
-                        util::default_if_null(value, field, self.replace_null_with_default);
+                    if plan.defaults {
+                        for (value, field) in values.iter_mut().zip(input.fields()) {
+                            util::default_if_null(value, field, self.replace_null_with_default);
+                        }
                     }
                     values.extend(
                         inserted
@@ -230,6 +232,8 @@ struct Plan {
     inputs: usize,
     /// Whether every input field's index is its position, so values can be moved in place.
     positional: bool,
+    /// Whether a null may read as its field's default.
+    defaults: bool,
 }
 
 impl InsertField {
@@ -243,9 +247,11 @@ impl InsertField {
             && fields.len() == plan.inputs
             && original.values().len() == fields.len()
             && fields.len() + inserted.len() == outputs.len()
-            && fields
+            && original
+                .values()
                 .iter()
-                .map(|field| util::field_value(original, field, self.replace_null_with_default))
+                .zip(fields)
+                .map(|(stored, field)| util::effective_value(stored, field, plan.defaults))
                 .chain(inserted)
                 .zip(outputs.iter().zip(plan.checks.iter()))
                 .all(|(value, (output, check))| check.passes(value, &output.schema))
@@ -340,11 +346,8 @@ impl InsertField {
                 .collect(),
             schema: updated,
             inputs: schema.fields().len(),
-            positional: schema
-                .fields()
-                .iter()
-                .enumerate()
-                .all(|(position, field)| field.index == position),
+            positional: util::positional(schema),
+            defaults: util::uses_defaults(schema, self.replace_null_with_default),
         }))
     }
 }

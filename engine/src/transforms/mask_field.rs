@@ -74,8 +74,12 @@ pub struct MaskField {
 struct Plan {
     masked: Box<[bool]>,
     checks: Box<[util::ValueCheck]>,
+    /// The positions of the masked fields.
+    mask_positions: Box<[usize]>,
     /// Whether every field's index is its position, so values can be edited in place.
     positional: bool,
+    /// Whether a null may read as its field's default.
+    defaults: bool,
 }
 
 impl Transform for MaskField {
@@ -136,10 +140,14 @@ impl MaskField {
                 .iter()
                 .map(|field| util::ValueCheck::of(&field.schema))
                 .collect(),
-            positional: fields
+            mask_positions: fields
                 .iter()
                 .enumerate()
-                .all(|(position, field)| field.index == position),
+                .filter(|(_, field)| self.fields.contains(&field.name))
+                .map(|(position, _)| position)
+                .collect(),
+            positional: util::positional(schema),
+            defaults: util::uses_defaults(schema, self.replace_null_with_default),
         })
     }
 
@@ -152,16 +160,18 @@ impl MaskField {
         plan: &Plan,
     ) -> Result<bool, TransformError> {
         let fields = original.schema().fields();
-        if !plan.positional || original.values().len() != fields.len() {
+        let values = original.values();
+        if !plan.positional || values.len() != fields.len() || plan.masked.len() != fields.len() {
             return Ok(false);
         }
         let mut valid = true;
-        for ((field, masked), check) in fields
+        for (((stored, field), masked), check) in values
             .iter()
+            .zip(fields)
             .zip(plan.masked.iter())
             .zip(plan.checks.iter())
         {
-            let current = util::field_value(original, field, self.replace_null_with_default);
+            let current = util::effective_value(stored, field, plan.defaults);
             valid &= if *masked {
                 check.passes(&self.masked(current)?, &field.schema)
             } else {
@@ -174,6 +184,16 @@ impl MaskField {
     /// Masks the struct in the record's own value vector, keeping its schema.
     fn mask_in_place(&self, record: &mut Record, plan: &Plan) -> Result<(), TransformError> {
         let (input, mut values) = util::take_struct(record, self.part);
+        if !plan.defaults {
+            for position in plan.mask_positions.iter() {
+                if let Some(value) = values.get_mut(*position) {
+                    *value = self.masked(value)?;
+                }
+            }
+            let masked = sluice_codecs::Struct::from_values(input, values)?;
+            *util::part_value_mut(record, self.part) = Value::Struct(masked);
+            return Ok(());
+        }
         for ((value, field), masked) in values
             .iter_mut()
             .zip(input.fields())

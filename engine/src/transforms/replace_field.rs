@@ -92,6 +92,8 @@ struct Plan {
     /// Whether the sources ascend within the input, as they do unless a schema's field indexes
     /// disagree with the fields' positions.
     in_place: bool,
+    /// Whether a null may read as its field's default.
+    defaults: bool,
 }
 
 /// `org.apache.kafka.connect.transforms.ReplaceField$Key` / `$Value`: keeps a field when it is
@@ -164,11 +166,13 @@ impl ReplaceField {
                 .zip(plan.checks.iter())
                 .zip(plan.schema.fields())
                 .all(|((source, check), output)| {
-                    fields.get(*source).is_some_and(|field| {
-                        let value =
-                            util::field_value(original, field, self.replace_null_with_default);
-                        check.passes(value, &output.schema)
-                    })
+                    match (original.values().get(*source), fields.get(*source)) {
+                        (Some(stored), Some(field)) => check.passes(
+                            util::effective_value(stored, field, plan.defaults),
+                            &output.schema,
+                        ),
+                        _ => false,
+                    }
                 })
     }
 
@@ -180,7 +184,10 @@ impl ReplaceField {
         let mut position = 0;
         values.retain_mut(|value| {
             let kept = plan.kept.get(position).copied().unwrap_or(false);
-            if kept && let Some(field) = fields.get(position) {
+            if kept
+                && plan.defaults
+                && let Some(field) = fields.get(position)
+            {
                 util::default_if_null(value, field, self.replace_null_with_default);
             }
             position += 1;
@@ -250,7 +257,8 @@ impl ReplaceField {
                 .map(|position| sources.contains(&position))
                 .collect(),
             sources: sources.into(),
-            in_place,
+            in_place: in_place && util::positional(schema),
+            defaults: util::uses_defaults(schema, self.replace_null_with_default),
         }))
     }
 }

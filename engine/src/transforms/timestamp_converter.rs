@@ -18,7 +18,7 @@ use super::date_format::DateFormat;
 use super::util::{
     REPLACE_NULL_WITH_DEFAULT, SchemaCache, copy_schema_basics, default_if_null, field_value,
     java_class_name, replace_null_with_default_key, require_map, require_struct_or_null,
-    take_field_value, take_struct, take_struct_values,
+    take_field_value, take_struct, take_struct_values, uses_defaults,
 };
 use super::{Outcome, Transform, TransformError};
 
@@ -135,6 +135,8 @@ struct Plan {
     /// Whether values can be converted in place: every field's index is its position and
     /// every converted field's schema is a timestamp type.
     in_place: bool,
+    /// Whether a null may read as its field's default.
+    defaults: bool,
 }
 
 /// The keys of `TimestampConverter`.
@@ -392,6 +394,7 @@ impl TimestampConverter {
             conversions: conversions.into(),
             inputs: schema.fields().len(),
             in_place,
+            defaults: uses_defaults(schema, self.replace_null_with_default),
         }))
     }
 
@@ -422,8 +425,10 @@ impl TimestampConverter {
         converted: SmallVec<[Value; 1]>,
     ) -> Result<(), TransformError> {
         let (input, mut values) = take_struct(record, self.part);
-        for (value, field) in values.iter_mut().zip(input.fields()) {
-            default_if_null(value, field, self.replace_null_with_default);
+        if plan.defaults {
+            for (value, field) in values.iter_mut().zip(input.fields()) {
+                default_if_null(value, field, self.replace_null_with_default);
+            }
         }
         for ((position, _), converted) in plan.conversions.iter().zip(converted) {
             if let Some(slot) = values.get_mut(*position) {

@@ -18,8 +18,9 @@ pub(crate) use requirements::{
     require_struct_or_null,
 };
 pub(crate) use schema::{
-    build_struct, copy_schema_basics, default_if_null, field_value, map_get, map_put,
-    part_value_mut, struct_type, take_field_value, take_struct, take_struct_values,
+    build_struct, copy_schema_basics, default_if_null, effective_value, field_value, map_get,
+    map_put, part_value_mut, positional, struct_type, take_field_value, take_struct,
+    take_struct_values, uses_defaults,
 };
 pub(crate) use schema_cache::SchemaCache;
 pub(crate) use value_check::ValueCheck;

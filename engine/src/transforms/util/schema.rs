@@ -30,6 +30,17 @@ pub(crate) fn field_value<'a>(
     replace_null_with_default: bool,
 ) -> &'a Value {
     let stored = value.values().get(field.index).unwrap_or(&Value::Null);
+    effective_value(stored, field, replace_null_with_default)
+}
+
+/// `stored`, the value of `field`, as [`field_value`] reads it: with
+/// `replace.null.with.default` a null becomes the field's default.
+#[inline]
+pub(crate) fn effective_value<'a>(
+    stored: &'a Value,
+    field: &'a Field,
+    replace_null_with_default: bool,
+) -> &'a Value {
     // The flag and the value are checked before the field's schema is read: most values are
     // not null, and per-record paths read every field.
     if replace_null_with_default
@@ -39,6 +50,26 @@ pub(crate) fn field_value<'a>(
         return default;
     }
     stored
+}
+
+/// Whether reading `schema`'s fields can ever substitute a default: `replace.null.with.default`
+/// is on and some field has a default. When not, per-record paths skip the substitution.
+pub(crate) fn uses_defaults(schema: &Schema, replace_null_with_default: bool) -> bool {
+    replace_null_with_default
+        && schema
+            .fields()
+            .iter()
+            .any(|field| field.schema.default.is_some())
+}
+
+/// Whether every field's index is its position, as in every schema built by `Schema::structure`
+/// or a decoder, so values can be read and edited by position.
+pub(crate) fn positional(schema: &Schema) -> bool {
+    schema
+        .fields()
+        .iter()
+        .enumerate()
+        .all(|(position, field)| field.index == position)
 }
 
 /// Kafka's `SchemaUtil.copySchemaBasics`: a schema of type `ty` with the name, version, doc and
