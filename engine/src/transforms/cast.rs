@@ -197,8 +197,10 @@ impl Transform for Cast {
                     }
                     _ => false,
                 };
-                if fits && let Some(casts) = self.checked_casts(value, &plan)? {
-                    self.cast_in_place(record, &plan, casts)?;
+                // Filled in place: returning the inline values would copy them.
+                let mut casts = Casts::new();
+                if fits && self.checked_casts(value, &plan, &mut casts)? {
+                    self.cast_in_place(record, &plan, &mut casts)?;
                     return Ok(Outcome::Keep);
                 }
                 let value = self.cast_with_schema(schema, value, &plan)?;
@@ -225,13 +227,18 @@ impl Cast {
         Ok(Value::Map(updated))
     }
 
-    /// For a per-field spec: the cast values of the cast fields in field order, when they and
-    /// every kept value are valid for the plan's output fields, so the struct can be rebuilt
-    /// in place without re-validating it. `None` for a whole-value spec or when something is
-    /// invalid.
-    fn checked_casts(&self, value: &Value, plan: &Plan) -> Result<Option<Casts>, TransformError> {
+    /// For a per-field spec: pushes the cast values of the cast fields onto `casts` in field
+    /// order and tells whether they and every kept value are valid for the plan's output
+    /// fields, so the struct can be rebuilt in place without re-validating it. False for a
+    /// whole-value spec or when something is invalid.
+    fn checked_casts(
+        &self,
+        value: &Value,
+        plan: &Plan,
+        casts: &mut Casts,
+    ) -> Result<bool, TransformError> {
         if let CastSpec::Whole(_) = self.spec {
-            return Ok(None);
+            return Ok(false);
         }
         let original = util::require_struct(value, PURPOSE)?;
         let fields = original.schema().fields();
@@ -242,9 +249,8 @@ impl Cast {
             || values.len() != fields.len()
             || plan.targets.len() != fields.len()
         {
-            return Ok(None);
+            return Ok(false);
         }
-        let mut casts = Casts::new();
         let mut valid = true;
         for (((stored, field), (output, check)), target) in values
             .iter()
@@ -262,7 +268,7 @@ impl Cast {
                 None => valid &= check.passes(current, &output.schema),
             }
         }
-        Ok(valid.then_some(casts))
+        Ok(valid)
     }
 
     /// Puts `casts` (from [`Cast::checked_casts`]) in place of the cast fields' values in the
@@ -271,18 +277,18 @@ impl Cast {
         &self,
         record: &mut Record,
         plan: &Plan,
-        casts: Casts,
+        casts: &mut Casts,
     ) -> Result<(), TransformError> {
         let (input, mut values) = util::take_struct(record, self.part);
         if !plan.defaults {
-            for ((position, _), cast) in plan.cast_positions.iter().zip(casts) {
+            for ((position, _), cast) in plan.cast_positions.iter().zip(casts.drain(..)) {
                 if let Some(slot) = values.get_mut(*position) {
                     *slot = cast;
                 }
             }
             return self.put_cast(record, plan, values);
         }
-        let mut casts = casts.into_iter();
+        let mut casts = casts.drain(..);
         for ((value, field), target) in values
             .iter_mut()
             .zip(input.fields())
