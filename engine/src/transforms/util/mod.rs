@@ -7,6 +7,7 @@ mod config;
 mod requirements;
 mod schema;
 mod schema_cache;
+mod schema_memo;
 mod value_check;
 
 pub(crate) use config::{

@@ -3,11 +3,14 @@
 
 use std::fmt;
 use std::ops::Deref;
+use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use arc_swap::{ArcSwapOption, Guard};
 use sluice_codecs::{Schema, SchemaRef, Struct};
+
+use super::schema_memo::{self, Memoized};
 
 /// How many input schemas a [`SchemaCache`] remembers, as Kafka's `LRUCache(16)`.
 const CAPACITY: usize = 16;
@@ -37,36 +40,29 @@ pub(crate) struct SchemaCache<T> {
     /// Ticks once per insertion; a hit marks its slot with the current time, so the slots
     /// not used since the oldest insertion are the ones evicted.
     clock: AtomicU64,
+    /// This cache's id in the threads' memos ([`schema_memo`]).
+    id: u64,
 }
 
-/// An entry of a [`SchemaCache`], read in place (or just derived): dereferences to what was
-/// derived, without copying it.
-pub(crate) struct Cached<T>(Held<T>);
-
-enum Held<T> {
-    /// An entry loaded from a slot; it is `Some`, as only a present entry is handed out.
-    Loaded(Guard<Option<Arc<(SchemaRef, T)>>>),
-    /// An entry derived by this lookup.
-    Derived(Arc<(SchemaRef, T)>),
-}
+/// An entry of a [`SchemaCache`], read in place: dereferences to what was derived, without
+/// copying it. It holds the entry through this thread's memo, so it is not sent elsewhere.
+// The `Rc` around the shared `Arc` is the point: copies of it within a thread count without
+// atomic operations.
+#[allow(clippy::redundant_allocation)]
+pub(crate) struct Cached<T>(Rc<Arc<(SchemaRef, T)>>);
 
 impl<T> Deref for Cached<T> {
     type Target = T;
 
     fn deref(&self) -> &T {
-        match &self.0 {
-            Held::Loaded(entry) => {
-                &entry
-                    .as_deref()
-                    .expect("only a present entry is handed out")
-                    .1
-            }
-            Held::Derived(entry) => &entry.1,
-        }
+        &self.0.1
     }
 }
 
-impl<T: Clone> SchemaCache<T> {
+/// Gives each cache the id its entries are remembered under in the threads' memos.
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+impl<T: Clone + Send + Sync + 'static> SchemaCache<T> {
     /// An empty cache.
     pub(crate) fn new() -> Self {
         Self {
@@ -76,6 +72,7 @@ impl<T: Clone> SchemaCache<T> {
                 last_used: AtomicU64::new(0),
             }),
             clock: AtomicU64::new(0),
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
         }
     }
 
@@ -101,7 +98,7 @@ impl<T: Clone> SchemaCache<T> {
         }
         let entry = Arc::new((SchemaRef::clone(schema), derive(schema)?));
         self.insert(Arc::clone(&entry));
-        Ok(Cached(Held::Derived(entry)))
+        Ok(self.memoize(schema, entry))
     }
 
     /// The value remembered for `schema` or a schema equal to it, deriving nothing. An equal
@@ -113,16 +110,29 @@ impl<T: Clone> SchemaCache<T> {
 
     /// As [`SchemaCache::get`], but reading the entry in place.
     pub(crate) fn entry(&self, schema: &SchemaRef) -> Option<Cached<T>> {
+        if let Some(hit) = schema_memo::recall(self.id, address(schema))
+            .and_then(|memoized| memoized.downcast::<Arc<(SchemaRef, T)>>().ok())
+        {
+            return Some(Cached(hit));
+        }
         if let Some(hit) = self.find_by_address(schema) {
-            return Some(hit);
+            return Some(self.memoize(schema, hit));
         }
         let hit = self.find(|known| known == schema)?;
-        self.insert(Arc::new((SchemaRef::clone(schema), T::clone(&hit))));
-        Some(hit)
+        let alias = Arc::new((SchemaRef::clone(schema), T::clone(&hit.1)));
+        self.insert(Arc::clone(&alias));
+        Some(self.memoize(schema, alias))
+    }
+
+    /// Remembers `entry`, found or made for `schema`, in this thread's memo.
+    fn memoize(&self, schema: &SchemaRef, entry: Arc<(SchemaRef, T)>) -> Cached<T> {
+        let entry = Rc::new(entry);
+        schema_memo::remember(self.id, address(schema), Rc::clone(&entry) as Memoized);
+        Cached(entry)
     }
 
     /// The entry for this very schema allocation, marked as just used.
-    fn find_by_address(&self, schema: &SchemaRef) -> Option<Cached<T>> {
+    fn find_by_address(&self, schema: &SchemaRef) -> Option<Arc<(SchemaRef, T)>> {
         let address = address(schema);
         self.slots
             .iter()
@@ -131,21 +141,25 @@ impl<T: Clone> SchemaCache<T> {
     }
 
     /// The first entry whose schema `matches`, marked as just used.
-    fn find(&self, matches: impl Fn(&SchemaRef) -> bool) -> Option<Cached<T>> {
+    fn find(&self, matches: impl Fn(&SchemaRef) -> bool) -> Option<Arc<(SchemaRef, T)>> {
         self.slots
             .iter()
             .find_map(|slot| self.load_if(slot, &matches))
     }
 
     /// The entry in `slot` if its schema `matches`, marked as just used.
-    fn load_if(&self, slot: &Slot<T>, matches: impl Fn(&SchemaRef) -> bool) -> Option<Cached<T>> {
-        let entry = slot.entry.load();
-        if !entry.as_deref().is_some_and(|(known, _)| matches(known)) {
+    fn load_if(
+        &self,
+        slot: &Slot<T>,
+        matches: impl Fn(&SchemaRef) -> bool,
+    ) -> Option<Arc<(SchemaRef, T)>> {
+        let entry = Guard::into_inner(slot.entry.load())?;
+        if !matches(&entry.0) {
             return None;
         }
         slot.last_used
             .store(self.clock.load(Ordering::Relaxed), Ordering::Relaxed);
-        Some(Cached(Held::Loaded(entry)))
+        Some(entry)
     }
 
     /// Puts `entry` in the first empty slot, or else the least recently used one.
@@ -168,7 +182,7 @@ fn address(schema: &SchemaRef) -> usize {
     Arc::as_ptr(schema) as usize
 }
 
-impl<P> SchemaCache<Arc<P>> {
+impl<P: Send + Sync + 'static> SchemaCache<Arc<P>> {
     /// The plan remembered (or derived) for `record_schema`, the schema a record declares for a
     /// struct, and whether `value`'s own schema is that schema or an equal one, so the plan's
     /// field positions apply to its values. Usually both are one allocation: one lookup.
@@ -223,6 +237,7 @@ mod tests {
             cache.get_or_try_insert(&other, derive).expect("derives");
         }
         assert_eq!(calls.get(), 17);
+        schema_memo::forget_all();
         assert_eq!(cache.get_or_try_insert(&first, derive), Ok(18));
     }
 
