@@ -221,8 +221,10 @@ impl Transform for TimestampConverter {
                 .struct_plans
                 .get_for_struct(schema, original, |schema| self.plan(schema))?;
             if fits && plan.in_place && original.values().len() == plan.inputs {
-                let converted = self.planned_conversions(original, &plan)?;
-                self.convert_in_place(record, &plan, converted)?;
+                // Filled in place: returning the inline values would copy them.
+                let mut converted = SmallVec::new();
+                self.planned_conversions(original, &plan, &mut converted)?;
+                self.convert_in_place(record, &plan, &mut converted)?;
                 return Ok(Outcome::Keep);
             }
         }
@@ -398,14 +400,15 @@ impl TimestampConverter {
         }))
     }
 
-    /// The converted values of the plan's fields, in field order, before anything is moved.
+    /// Pushes the converted values of the plan's fields onto `converted`, in field order,
+    /// before anything is moved.
     fn planned_conversions(
         &self,
         value: &Struct,
         plan: &Plan,
-    ) -> Result<SmallVec<[Value; 1]>, TransformError> {
+        converted: &mut SmallVec<[Value; 1]>,
+    ) -> Result<(), TransformError> {
         let fields = value.schema().fields();
-        let mut converted = SmallVec::new();
         for (position, kind) in plan.conversions.iter() {
             let Some(field) = fields.get(*position) else {
                 continue;
@@ -413,7 +416,7 @@ impl TimestampConverter {
             let current = field_value(value, field, self.replace_null_with_default);
             converted.push(self.convert(current, Some(*kind))?);
         }
-        Ok(converted)
+        Ok(())
     }
 
     /// Puts the converted values in place in the record's own value vector, under the plan's
@@ -422,7 +425,7 @@ impl TimestampConverter {
         &self,
         record: &mut Record,
         plan: &Plan,
-        converted: SmallVec<[Value; 1]>,
+        converted: &mut SmallVec<[Value; 1]>,
     ) -> Result<(), TransformError> {
         let (input, mut values) = take_struct(record, self.part);
         if plan.defaults {
@@ -430,7 +433,7 @@ impl TimestampConverter {
                 default_if_null(value, field, self.replace_null_with_default);
             }
         }
-        for ((position, _), converted) in plan.conversions.iter().zip(converted) {
+        for ((position, _), converted) in plan.conversions.iter().zip(converted.drain(..)) {
             if let Some(slot) = values.get_mut(*position) {
                 *slot = converted;
             }
