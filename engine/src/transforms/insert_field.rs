@@ -183,20 +183,7 @@ impl Transform for InsertField {
                 })?;
                 let inserted = &mut inserted[..count];
                 if fits && self.all_valid(original, inserted, &plan) {
-                    let (input, mut values) = util::take_struct(record, self.part);
-                    if plan.defaults {
-                        for (value, field) in values.iter_mut().zip(input.fields()) {
-                            util::default_if_null(value, field, self.replace_null_with_default);
-                        }
-                    }
-                    values.extend(
-                        inserted
-                            .iter_mut()
-                            .map(|value| std::mem::replace(value, Value::Null)),
-                    );
-                    let updated = SchemaRef::clone(&plan.schema);
-                    let rebuilt = Struct::from_values(SchemaRef::clone(&updated), values)?;
-                    record.set_part(self.part, Some(updated), Value::Struct(rebuilt));
+                    self.insert_in_place(record, &plan, inserted)?;
                     return Ok(Outcome::Keep);
                 }
                 let mut values = Vec::with_capacity(plan.schema.fields().len());
@@ -255,6 +242,31 @@ impl InsertField {
                 .chain(inserted)
                 .zip(outputs.iter().zip(plan.checks.iter()))
                 .all(|(value, (output, check))| check.passes(value, &output.schema))
+    }
+
+    /// Appends the `inserted` values (checked by [`InsertField::all_valid`]) to the record's
+    /// own value vector, under the plan's updated schema.
+    fn insert_in_place(
+        &self,
+        record: &mut Record,
+        plan: &Plan,
+        inserted: &mut [Value],
+    ) -> Result<(), TransformError> {
+        let (input, mut values) = util::take_struct(record, self.part);
+        if plan.defaults {
+            for (value, field) in values.iter_mut().zip(input.fields()) {
+                util::default_if_null(value, field, self.replace_null_with_default);
+            }
+        }
+        values.extend(
+            inserted
+                .iter_mut()
+                .map(|value| std::mem::replace(value, Value::Null)),
+        );
+        let updated = SchemaRef::clone(&plan.schema);
+        let rebuilt = Struct::from_values(SchemaRef::clone(&updated), values)?;
+        record.set_part(self.part, Some(updated), Value::Struct(rebuilt));
+        Ok(())
     }
 
     /// The configured fields with their values for `record`, in schema order; null where the
