@@ -29,8 +29,9 @@ struct Slot<T> {
 /// indices), kept for the next records with that schema, as Kafka's
 /// `SynchronizedCache<>(new LRUCache<>(16))`: a batch sharing one schema derives it once.
 ///
-/// Record paths never lock: a lookup compares the schema's address with each slot's (plain
-/// integer loads) and loads the one entry that matches; failing that, it loads each entry and
+/// Record paths never lock: a lookup first asks this thread's memo (no atomic operation),
+/// then compares the schema's address with each slot's (plain integer loads) and loads the one
+/// entry that matches; failing that, it loads each entry and
 /// compares schemas, and then remembers the equal schema's address as well. A miss derives
 /// without holding anything, then replaces the least recently used slot. Two threads missing
 /// on the same schema may both derive it; either result is kept, since a derivation depends
