@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use sluice_codecs::{Schema, SchemaRef, SchemaType, Type, Value};
+use smallvec::SmallVec;
 
 use crate::config::{
     ConfigDef, ConfigError, ConfigKey, ConfigType, ConfigValue, Importance, RawConfig, Validator,
@@ -148,12 +149,22 @@ pub(crate) fn build(
     }))
 }
 
-/// The schema Cast derived from an input schema, and the target of each input field.
-#[derive(Clone)]
-struct Derived {
+/// What Cast derived from an input schema: the output schema, the target of each input field
+/// and how each output value is checked.
+struct Plan {
     schema: SchemaRef,
-    targets: Arc<[Option<Target>]>,
+    targets: Box<[Option<Target>]>,
+    checks: Box<[util::ValueCheck]>,
+    /// The position and target of each cast field.
+    cast_positions: Box<[(usize, Target)]>,
+    /// Whether every input field's index is its position, so values can be cast in place.
+    positional: bool,
+    /// Whether a null may read as its field's default.
+    defaults: bool,
 }
+
+/// Cast values of one struct, kept inline for the few fields a spec usually names.
+type Casts = SmallVec<[Value; 4]>;
 
 /// `org.apache.kafka.connect.transforms.Cast$Key` / `$Value`: casts fields, or the whole key or
 /// value, to `int8`…`float64`, `boolean` or `string`.
@@ -161,7 +172,7 @@ pub struct Cast {
     part: RecordPart,
     spec: CastSpec,
     replace_null_with_default: bool,
-    cache: SchemaCache<Derived>,
+    cache: SchemaCache<Arc<Plan>>,
 }
 
 impl Transform for Cast {
@@ -173,29 +184,27 @@ impl Transform for Cast {
         let (schema, value) = match schema {
             None => (None, self.cast_schemaless(value)?),
             Some(schema) => {
-                let derived = self
+                let plan = self
                     .cache
                     .get_or_try_insert(schema, |schema| self.derive(schema))?;
-                if let Some((input, casts)) = self.checked_casts(value, &derived)? {
-                    let mut stored = util::take_struct_values(record, self.part);
-                    let mut casts = casts.into_iter();
-                    let mut values = Vec::with_capacity(stored.len());
-                    for field in input.fields() {
-                        values.push(match derived.targets.get(field.index).copied().flatten() {
-                            Some(_) => casts.next().expect("one cast per cast field"),
-                            None => util::take_field_value(
-                                &mut stored,
-                                field,
-                                self.replace_null_with_default,
-                            ),
-                        });
+                let fits = match value {
+                    Value::Struct(original) => {
+                        SchemaRef::ptr_eq(original.schema(), schema)
+                            || self
+                                .cache
+                                .get(original.schema())
+                                .is_some_and(|other| Arc::ptr_eq(&other, &plan))
                     }
-                    let cast = util::checked_struct(SchemaRef::clone(&derived.schema), values);
-                    record.set_part(self.part, Some(derived.schema), Value::Struct(cast));
+                    _ => false,
+                };
+                // Filled in place: returning the inline values would copy them.
+                let mut casts = Casts::new();
+                if fits && self.checked_casts(value, &plan, &mut casts)? {
+                    self.cast_in_place(record, &plan, &mut casts)?;
                     return Ok(Outcome::Keep);
                 }
-                let value = self.cast_with_schema(schema, value, &derived)?;
-                (Some(derived.schema), value)
+                let value = self.cast_with_schema(schema, value, &plan)?;
+                (Some(SchemaRef::clone(&plan.schema)), value)
             }
         };
         record.set_part(self.part, schema, value);
@@ -218,44 +227,106 @@ impl Cast {
         Ok(Value::Map(updated))
     }
 
-    /// For a per-field spec: the input struct's schema and the cast values of the cast fields
-    /// in field order, when they and every kept value are valid for the derived schema's
-    /// fields, so the struct can be rebuilt by moving values without re-validating it. `None`
-    /// for a whole-value spec or when something is invalid.
-    #[allow(clippy::type_complexity)]
+    /// For a per-field spec: pushes the cast values of the cast fields onto `casts` in field
+    /// order and tells whether they and every kept value are valid for the plan's output
+    /// fields, so the struct can be rebuilt in place without re-validating it. False for a
+    /// whole-value spec or when something is invalid.
     fn checked_casts(
         &self,
         value: &Value,
-        derived: &Derived,
-    ) -> Result<Option<(SchemaRef, Vec<Value>)>, TransformError> {
+        plan: &Plan,
+        casts: &mut Casts,
+    ) -> Result<bool, TransformError> {
         if let CastSpec::Whole(_) = self.spec {
-            return Ok(None);
+            return Ok(false);
         }
         let original = util::require_struct(value, PURPOSE)?;
         let fields = original.schema().fields();
-        let outputs = derived.schema.fields();
-        let mut casts = Vec::new();
-        let mut valid = fields.len() == outputs.len();
-        for (index, field) in fields.iter().enumerate() {
-            let current = util::field_value(original, field, self.replace_null_with_default);
-            let output = outputs.get(index).map(|output| &output.schema);
-            match derived.targets.get(field.index).copied().flatten() {
+        let outputs = plan.schema.fields();
+        let values = original.values();
+        if !plan.positional
+            || fields.len() != outputs.len()
+            || values.len() != fields.len()
+            || plan.targets.len() != fields.len()
+        {
+            return Ok(false);
+        }
+        let mut valid = true;
+        for (((stored, field), (output, check)), target) in values
+            .iter()
+            .zip(fields)
+            .zip(outputs.iter().zip(plan.checks.iter()))
+            .zip(plan.targets.iter())
+        {
+            let current = util::effective_value(stored, field, plan.defaults);
+            match *target {
                 Some(target) => {
                     let cast = cast_value(Some(&field.schema), current, target)?;
-                    valid &= output.is_some_and(|output| cast.is_valid(output));
+                    valid &= check.passes(&cast, &output.schema);
                     casts.push(cast);
                 }
-                None => valid &= output.is_some_and(|output| current.is_valid(output)),
+                None => valid &= check.passes(current, &output.schema),
             }
         }
-        Ok(valid.then(|| (SchemaRef::clone(original.schema()), casts)))
+        Ok(valid)
+    }
+
+    /// Puts `casts` (from [`Cast::checked_casts`]) in place of the cast fields' values in the
+    /// record's own value vector, under the plan's output schema.
+    fn cast_in_place(
+        &self,
+        record: &mut Record,
+        plan: &Plan,
+        casts: &mut Casts,
+    ) -> Result<(), TransformError> {
+        let (input, mut values) = util::take_struct(record, self.part);
+        if !plan.defaults {
+            for ((position, _), cast) in plan.cast_positions.iter().zip(casts.drain(..)) {
+                if let Some(slot) = values.get_mut(*position) {
+                    *slot = cast;
+                }
+            }
+            return self.put_cast(record, plan, values);
+        }
+        let mut casts = casts.drain(..);
+        for ((value, field), target) in values
+            .iter_mut()
+            .zip(input.fields())
+            .zip(plan.targets.iter())
+        {
+            match target {
+                Some(_) => {
+                    if let Some(cast) = casts.next() {
+                        *value = cast;
+                    }
+                }
+                None => util::default_if_null(value, field, self.replace_null_with_default),
+            }
+        }
+        self.put_cast(record, plan, values)
+    }
+
+    /// Puts the cast values back under the plan's output schema.
+    fn put_cast(
+        &self,
+        record: &mut Record,
+        plan: &Plan,
+        values: Vec<Value>,
+    ) -> Result<(), TransformError> {
+        let cast = sluice_codecs::Struct::from_values(SchemaRef::clone(&plan.schema), values)?;
+        record.set_part(
+            self.part,
+            Some(SchemaRef::clone(&plan.schema)),
+            Value::Struct(cast),
+        );
+        Ok(())
     }
 
     fn cast_with_schema(
         &self,
         schema: &Schema,
         value: &Value,
-        derived: &Derived,
+        derived: &Plan,
     ) -> Result<Value, TransformError> {
         if let CastSpec::Whole(target) = self.spec {
             return cast_value(Some(schema), value, target);
@@ -276,7 +347,7 @@ impl Cast {
     }
 
     /// Kafka's `getOrBuildSchema`, called once per input schema.
-    fn derive(&self, schema: &Schema) -> Result<Derived, TransformError> {
+    fn derive(&self, schema: &Schema) -> Result<Arc<Plan>, TransformError> {
         let (mut updated, targets) = match &self.spec {
             CastSpec::Whole(target) => {
                 // A logical type's name must not label the cast value (an INT64 named
@@ -292,10 +363,23 @@ impl Cast {
             CastSpec::Fields(fields) => derive_fields(schema, fields)?,
         };
         updated.optional = schema.optional;
-        Ok(Derived {
-            schema: updated.into_ref(),
+        let updated = updated.into_ref();
+        Ok(Arc::new(Plan {
+            checks: updated
+                .fields()
+                .iter()
+                .map(|field| util::ValueCheck::of(&field.schema))
+                .collect(),
+            schema: updated,
+            cast_positions: targets
+                .iter()
+                .enumerate()
+                .filter_map(|(position, target)| Some((position, (*target)?)))
+                .collect(),
             targets: targets.into(),
-        })
+            positional: util::positional(schema),
+            defaults: util::uses_defaults(schema, self.replace_null_with_default),
+        }))
     }
 }
 

@@ -409,3 +409,7 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "plan_cache_tests.rs"]
+mod plan_cache_tests;

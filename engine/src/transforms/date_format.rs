@@ -1,10 +1,18 @@
 //! Java `SimpleDateFormat` patterns (`yyyyMMdd`, `yyyy-MM-dd'T'HH:mm:ss.SSSZ`, …) translated once
-//! into chrono format items, always in UTC, for `TimestampConverter` and `TimestampRouter`.
+//! into chrono format items, always in UTC, for `TimestampConverter` and `TimestampRouter`;
+//! purely numeric patterns are also compiled for a direct formatter (`date_format_fast.rs`).
 
 use std::fmt::Write as _;
 
+use bytes::Bytes;
 use chrono::format::{Fixed, Item, Numeric, Pad, Parsed, StrftimeItems};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime};
+use sluice_codecs::Str;
+
+#[path = "date_format_fast.rs"]
+mod fast;
+
+use fast::FastFormat;
 
 /// A pattern could not be translated, or a value could not be formatted or parsed with it.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -41,15 +49,22 @@ pub enum DateFormatError {
 pub struct DateFormat {
     pattern: String,
     items: Vec<Item<'static>>,
+    /// The same pattern for the direct formatter, when it covers every field.
+    fast: Option<FastFormat>,
 }
 
 impl DateFormat {
     /// Translates a Java `SimpleDateFormat` pattern. Letters Java rejects are rejected with
     /// Java's message; letters Java accepts but chrono cannot express are rejected by name.
     pub fn new(pattern: &str) -> Result<Self, DateFormatError> {
+        let items = translate(pattern)?;
+        let fast = millis_item()
+            .ok()
+            .and_then(|millis| FastFormat::new(&items, &millis));
         Ok(Self {
             pattern: pattern.to_owned(),
-            items: translate(pattern)?,
+            items,
+            fast,
         })
     }
 
@@ -60,6 +75,34 @@ impl DateFormat {
 
     /// Formats milliseconds since the epoch, in UTC.
     pub fn format_millis(&self, millis: i64) -> Result<String, DateFormatError> {
+        if let Some(text) = self
+            .format_fast(millis)
+            .and_then(|text| String::from_utf8(text.as_bytes().to_vec()).ok())
+        {
+            return Ok(text);
+        }
+        self.format_with_chrono(millis)
+    }
+
+    /// Formats milliseconds since the epoch, in UTC, as a [`Str`] of exactly its length: one
+    /// allocation for the common numeric patterns, for the per-record path.
+    pub fn format_millis_str(&self, millis: i64) -> Result<Str, DateFormatError> {
+        if let Some(text) = self
+            .format_fast(millis)
+            .and_then(|text| Str::from_utf8(Bytes::copy_from_slice(text.as_bytes())).ok())
+        {
+            return Ok(text);
+        }
+        self.format_with_chrono(millis).map(Str::from)
+    }
+
+    /// The text from the direct formatter, when it covers the pattern and the year.
+    fn format_fast(&self, millis: i64) -> Option<fast::Buffer> {
+        let mut text = fast::Buffer::new();
+        self.fast.as_ref()?.write(millis, &mut text).then_some(text)
+    }
+
+    fn format_with_chrono(&self, millis: i64) -> Result<String, DateFormatError> {
         let time =
             DateTime::from_timestamp_millis(millis).ok_or(DateFormatError::OutOfRange(millis))?;
         let mut out = String::with_capacity(self.pattern.len() + 8);
@@ -345,6 +388,76 @@ mod tests {
             DateFormat::new("ss.SSSSSS"),
             Err(DateFormatError::Unsupported { .. })
         ));
+    }
+
+    /// The direct formatter writes what chrono writes, across centuries, leap days, both
+    /// sides of the epoch and the years it leaves to chrono.
+    #[test]
+    fn direct_formatting_matches_chrono() {
+        let patterns = [
+            "yyyy-MM-dd HH:mm:ss.SSS",
+            "yyyyMMdd",
+            "y-M-d H:m:s",
+            "yy/MM/dd'T'HH.mm.ss 'o''clock'",
+            "yyyyy-MM-dd",
+            "SSS",
+            "d.M.yy",
+        ];
+        let mut millis: Vec<i64> = vec![
+            0,
+            -1,
+            999,
+            -86_400_000,
+            951_782_400_000,     // 2000-02-29
+            253_402_300_799_999, // 9999-12-31T23:59:59.999
+            253_402_300_800_000, // 10000-01-01
+            -30_610_224_000_001, // 999-12-31T23:59:59.999
+            -30_610_224_000_000, // 1000-01-01
+            MILLIS,
+        ];
+        let mut next = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..2000 {
+            next ^= next << 13;
+            next ^= next >> 7;
+            next ^= next << 17;
+            millis.push((next % 400_000_000_000_000) as i64 - 100_000_000_000_000);
+        }
+        for pattern in patterns {
+            let format = DateFormat::new(pattern).expect("valid pattern");
+            assert!(format.fast.is_some(), "{pattern} is covered");
+            for &at in &millis {
+                let chrono = format.format_with_chrono(at).expect("formattable");
+                assert_eq!(
+                    format.format_millis(at),
+                    Ok(chrono.clone()),
+                    "{pattern} at {at}"
+                );
+                assert_eq!(
+                    format.format_millis_str(at).map(|text| text.to_string()),
+                    Ok(chrono),
+                    "{pattern} at {at}"
+                );
+            }
+        }
+        for pattern in ["EEE yyyy", "HH:mmX", "MMM d", "hh a"] {
+            let format = DateFormat::new(pattern).expect("valid pattern");
+            assert!(format.fast.is_none(), "{pattern} is left to chrono");
+        }
+    }
+
+    #[test]
+    fn common_pattern_formats_to_the_reference_text() {
+        let format = DateFormat::new("yyyy-MM-dd HH:mm:ss.SSS").expect("valid pattern");
+        assert_eq!(
+            format
+                .format_millis_str(1_732_550_400_123)
+                .map(|text| text.to_string()),
+            Ok("2024-11-25 16:00:00.123".to_owned())
+        );
+        assert_eq!(
+            format.format_millis_str(-1).map(|text| text.to_string()),
+            Ok("1969-12-31 23:59:59.999".to_owned())
+        );
     }
 
     #[test]

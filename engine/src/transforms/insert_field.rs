@@ -1,7 +1,9 @@
 //! `org.apache.kafka.connect.transforms.InsertField$Key` / `$Value`: adds the record's topic,
 //! partition, offset, timestamp and/or a static string as fields.
 
-use sluice_codecs::{Schema, SchemaRef, Value};
+use std::sync::Arc;
+
+use sluice_codecs::{Schema, SchemaRef, Struct, Value};
 
 use crate::config::{ConfigDef, ConfigError, ConfigKey, ConfigType, Importance, RawConfig};
 use crate::record::{Origin, Record, RecordPart};
@@ -147,7 +149,7 @@ pub struct InsertField {
     static_field: Option<InsertionSpec>,
     static_value: Option<String>,
     replace_null_with_default: bool,
-    cache: SchemaCache<SchemaRef>,
+    cache: SchemaCache<Arc<Plan>>,
 }
 
 impl Transform for InsertField {
@@ -168,32 +170,23 @@ impl Transform for InsertField {
             }
             Some(schema) => {
                 let original = util::require_struct(value, PURPOSE)?;
-                let updated = self
+                let (plan, fits) = self
                     .cache
-                    .get_or_try_insert(schema, |schema| self.derive(schema))?;
-                let insertions = self.insertions(record, true)?;
-                if all_valid(
-                    original,
-                    &insertions,
-                    &updated,
-                    self.replace_null_with_default,
-                ) {
-                    let input = SchemaRef::clone(original.schema());
-                    let mut stored = util::take_struct_values(record, self.part);
-                    let mut values = Vec::with_capacity(updated.fields().len());
-                    for field in input.fields() {
-                        values.push(util::take_field_value(
-                            &mut stored,
-                            field,
-                            self.replace_null_with_default,
-                        ));
+                    .get_for_struct(schema, original, |schema| self.derive(schema))?;
+                let mut inserted: [Value; MAX_INSERTIONS] = std::array::from_fn(|_| Value::Null);
+                let mut count = 0;
+                self.each_insertion(record, true, |_, value| {
+                    if let Some(slot) = inserted.get_mut(count) {
+                        *slot = value;
+                        count += 1;
                     }
-                    values.extend(insertions.into_iter().map(|(_, value)| value));
-                    let inserted = util::checked_struct(SchemaRef::clone(&updated), values);
-                    record.set_part(self.part, Some(updated), Value::Struct(inserted));
+                })?;
+                let inserted = &mut inserted[..count];
+                if fits && self.all_valid(original, inserted, &plan) {
+                    self.insert_in_place(record, &plan, inserted)?;
                     return Ok(Outcome::Keep);
                 }
-                let mut values = Vec::with_capacity(updated.fields().len());
+                let mut values = Vec::with_capacity(plan.schema.fields().len());
                 for field in original.schema().fields() {
                     let current =
                         util::field_value(original, field, self.replace_null_with_default);
@@ -204,6 +197,7 @@ impl Transform for InsertField {
                         .into_iter()
                         .map(|(_, value)| value),
                 );
+                let updated = SchemaRef::clone(&plan.schema);
                 let inserted = util::build_struct(SchemaRef::clone(&updated), values)?;
                 (Some(updated), Value::Struct(inserted))
             }
@@ -213,30 +207,68 @@ impl Transform for InsertField {
     }
 }
 
-/// Whether the original values followed by the inserted ones are each valid for the updated
-/// schema's field in that position, so the struct can be rebuilt by moving values without
-/// re-validating it.
-fn all_valid(
-    original: &sluice_codecs::Struct,
-    insertions: &[(&InsertionSpec, Value)],
-    updated: &Schema,
-    replace_null_with_default: bool,
-) -> bool {
-    let fields = original.schema().fields();
-    let outputs = updated.fields();
-    fields.len() + insertions.len() == outputs.len()
-        && fields
-            .iter()
-            .map(|field| util::field_value(original, field, replace_null_with_default))
-            .zip(outputs)
-            .all(|(value, output)| value.is_valid(&output.schema))
-        && insertions
-            .iter()
-            .zip(&outputs[fields.len()..])
-            .all(|((_, value), output)| value.is_valid(&output.schema))
+/// How many fields InsertField can add: topic, partition, offset, timestamp and static.
+const MAX_INSERTIONS: usize = 5;
+
+/// What InsertField derived from an input schema: the updated schema and how each of its
+/// fields' values is checked.
+struct Plan {
+    schema: SchemaRef,
+    checks: Box<[util::ValueCheck]>,
+    /// Fields of the input schema.
+    inputs: usize,
+    /// Whether every input field's index is its position, so values can be moved in place.
+    positional: bool,
+    /// Whether a null may read as its field's default.
+    defaults: bool,
 }
 
 impl InsertField {
+    /// Whether the original values followed by the inserted ones are each valid for the
+    /// updated schema's field in that position, so the struct can be rebuilt in place without
+    /// re-validating it.
+    fn all_valid(&self, original: &Struct, inserted: &[Value], plan: &Plan) -> bool {
+        let fields = original.schema().fields();
+        let outputs = plan.schema.fields();
+        plan.positional
+            && fields.len() == plan.inputs
+            && original.values().len() == fields.len()
+            && fields.len() + inserted.len() == outputs.len()
+            && original
+                .values()
+                .iter()
+                .zip(fields)
+                .map(|(stored, field)| util::effective_value(stored, field, plan.defaults))
+                .chain(inserted)
+                .zip(outputs.iter().zip(plan.checks.iter()))
+                .all(|(value, (output, check))| check.passes(value, &output.schema))
+    }
+
+    /// Appends the `inserted` values (checked by [`InsertField::all_valid`]) to the record's
+    /// own value vector, under the plan's updated schema.
+    fn insert_in_place(
+        &self,
+        record: &mut Record,
+        plan: &Plan,
+        inserted: &mut [Value],
+    ) -> Result<(), TransformError> {
+        let (input, mut values) = util::take_struct(record, self.part);
+        if plan.defaults {
+            for (value, field) in values.iter_mut().zip(input.fields()) {
+                util::default_if_null(value, field, self.replace_null_with_default);
+            }
+        }
+        values.extend(
+            inserted
+                .iter_mut()
+                .map(|value| std::mem::replace(value, Value::Null)),
+        );
+        let updated = SchemaRef::clone(&plan.schema);
+        let rebuilt = Struct::from_values(SchemaRef::clone(&updated), values)?;
+        record.set_part(self.part, Some(updated), Value::Struct(rebuilt));
+        Ok(())
+    }
+
     /// The configured fields with their values for `record`, in schema order; null where the
     /// record has no partition or timestamp. Fails for an offset on a source record.
     fn insertions(
@@ -244,21 +276,40 @@ impl InsertField {
         record: &Record,
         with_schema: bool,
     ) -> Result<Vec<(&InsertionSpec, Value)>, TransformError> {
-        let mut inserted = Vec::with_capacity(5);
-        if let Some(spec) = &self.topic {
-            inserted.push((spec, Value::String(record.topic.clone())));
-        }
-        if let Some(spec) = &self.partition {
-            inserted.push((spec, record.partition.map_or(Value::Null, Value::Int32)));
-        }
-        if let Some(spec) = &self.offset {
-            let Origin::Sink { offset, .. } = &record.origin else {
+        let mut inserted = Vec::with_capacity(MAX_INSERTIONS);
+        self.each_insertion(record, with_schema, |spec, value| {
+            inserted.push((spec, value))
+        })?;
+        Ok(inserted)
+    }
+
+    /// Hands each configured field with its value for `record` to `insert`, in schema order;
+    /// null where the record has no partition or timestamp. Fails for an offset on a source
+    /// record, before handing over anything.
+    fn each_insertion<'a>(
+        &'a self,
+        record: &Record,
+        with_schema: bool,
+        mut insert: impl FnMut(&'a InsertionSpec, Value),
+    ) -> Result<(), TransformError> {
+        let offset = match (&self.offset, &record.origin) {
+            (None, _) => None,
+            (Some(spec), Origin::Sink { offset, .. }) => Some((spec, *offset)),
+            (Some(_), Origin::Source { .. }) => {
                 return Err(TransformError::data(format!(
                     "Only SinkRecord supported for [{PURPOSE}], found: \
                      org.apache.kafka.connect.source.SourceRecord"
                 )));
-            };
-            inserted.push((spec, Value::Int64(*offset)));
+            }
+        };
+        if let Some(spec) = &self.topic {
+            insert(spec, Value::String(record.topic.clone()));
+        }
+        if let Some(spec) = &self.partition {
+            insert(spec, record.partition.map_or(Value::Null, Value::Int32));
+        }
+        if let Some((spec, offset)) = offset {
+            insert(spec, Value::Int64(offset));
         }
         if let Some(spec) = &self.timestamp {
             let timestamp = match record.timestamp {
@@ -266,16 +317,16 @@ impl InsertField {
                 Some(millis) => Value::Int64(millis),
                 None => Value::Null,
             };
-            inserted.push((spec, timestamp));
+            insert(spec, timestamp);
         }
         if let (Some(spec), Some(text)) = (&self.static_field, &self.static_value) {
-            inserted.push((spec, Value::string(text.as_str())));
+            insert(spec, Value::string(text.as_str()));
         }
-        Ok(inserted)
+        Ok(())
     }
 
     /// Kafka's `makeUpdatedSchema`, called once per input schema.
-    fn derive(&self, schema: &Schema) -> Result<SchemaRef, TransformError> {
+    fn derive(&self, schema: &Schema) -> Result<Arc<Plan>, TransformError> {
         let mut fields: Vec<(String, SchemaRef)> = schema
             .fields()
             .iter()
@@ -298,7 +349,18 @@ impl InsertField {
                 fields.push((spec.name.clone(), field_schema.into_ref()));
             }
         }
-        Ok(util::copy_schema_basics(schema, util::struct_type(fields)?).into_ref())
+        let updated = util::copy_schema_basics(schema, util::struct_type(fields)?).into_ref();
+        Ok(Arc::new(Plan {
+            checks: updated
+                .fields()
+                .iter()
+                .map(|field| util::ValueCheck::of(&field.schema))
+                .collect(),
+            schema: updated,
+            inputs: schema.fields().len(),
+            positional: util::positional(schema),
+            defaults: util::uses_defaults(schema, self.replace_null_with_default),
+        }))
     }
 }
 

@@ -1,14 +1,16 @@
 //! `org.apache.kafka.connect.transforms.MaskField$Key` / `$Value`: replaces the listed fields with
 //! an "empty" value of their type, or with a replacement parsed into that type.
 
-use sluice_codecs::{Decimal, SchemaRef, Value};
+use std::sync::Arc;
+
+use sluice_codecs::{Decimal, Schema, SchemaRef, Str, Value};
 
 use crate::config::{
     ConfigDef, ConfigError, ConfigKey, ConfigType, Importance, RawConfig, Validator,
 };
 use crate::record::{Record, RecordPart};
 
-use super::util;
+use super::util::{self, SchemaCache};
 use super::{Outcome, Transform, TransformError};
 
 /// Kafka's class name.
@@ -53,6 +55,7 @@ pub(crate) fn build(
         replace_null_with_default: config
             .boolean(util::REPLACE_NULL_WITH_DEFAULT)
             .unwrap_or(true),
+        cache: SchemaCache::new(),
     }))
 }
 
@@ -63,13 +66,26 @@ pub struct MaskField {
     fields: Vec<String>,
     replacement: Option<String>,
     replace_null_with_default: bool,
+    cache: SchemaCache<Arc<Plan>>,
+}
+
+/// What MaskField derived from a struct schema: which fields it masks and how each field's
+/// value is checked.
+struct Plan {
+    masked: Box<[bool]>,
+    checks: Box<[util::ValueCheck]>,
+    /// The positions of the masked fields.
+    mask_positions: Box<[usize]>,
+    /// Whether every field's index is its position, so values can be edited in place.
+    positional: bool,
+    /// Whether a null may read as its field's default.
+    defaults: bool,
 }
 
 impl Transform for MaskField {
     fn apply(&self, record: &mut Record) -> Result<Outcome, TransformError> {
         let (schema, value) = record.part(self.part);
-        let schema = schema.cloned();
-        let value = match &schema {
+        let value = match schema {
             None => {
                 let original = util::require_map(value, PURPOSE)?;
                 let mut updated = original.to_vec();
@@ -81,28 +97,13 @@ impl Transform for MaskField {
             }
             Some(_) => {
                 let original = util::require_struct(value, PURPOSE)?;
-                if let Some(masks) = self.checked_masks(original)? {
-                    let input = SchemaRef::clone(original.schema());
-                    let mut stored = util::take_struct_values(record, self.part);
-                    let mut masks = masks.into_iter();
-                    let values = input
-                        .fields()
-                        .iter()
-                        .map(|field| {
-                            if self.fields.contains(&field.name) {
-                                masks.next().expect("one mask per masked field")
-                            } else {
-                                util::take_field_value(
-                                    &mut stored,
-                                    field,
-                                    self.replace_null_with_default,
-                                )
-                            }
-                        })
-                        .collect();
-                    let masked = util::checked_struct(input, values);
-                    record.set_part(self.part, schema, Value::Struct(masked));
-                    return Ok(Outcome::Keep);
+                let plan = self
+                    .cache
+                    .get_or_try_insert::<TransformError>(original.schema(), |schema| {
+                        Ok(self.derive(schema))
+                    })?;
+                if self.all_valid(original, &plan)? {
+                    return self.mask_in_place(record, &plan).map(|()| Outcome::Keep);
                 }
                 let mut values = Vec::with_capacity(original.values().len());
                 for field in original.schema().fields() {
@@ -120,32 +121,92 @@ impl Transform for MaskField {
                 )?)
             }
         };
-        record.set_part(self.part, schema, value);
+        // The schema stays as it is, with or without one.
+        *util::part_value_mut(record, self.part) = value;
         Ok(Outcome::Keep)
     }
 }
 
 impl MaskField {
-    /// The masked values of the masked fields in field order, when they and every kept value
-    /// are valid for their fields, so the struct can be rebuilt by moving values without
-    /// re-validating it; `None` when something is invalid.
-    fn checked_masks(
+    /// What masking does to structs of `schema`, worked out once.
+    fn derive(&self, schema: &Schema) -> Arc<Plan> {
+        let fields = schema.fields();
+        Arc::new(Plan {
+            masked: fields
+                .iter()
+                .map(|field| self.fields.contains(&field.name))
+                .collect(),
+            checks: fields
+                .iter()
+                .map(|field| util::ValueCheck::of(&field.schema))
+                .collect(),
+            mask_positions: fields
+                .iter()
+                .enumerate()
+                .filter(|(_, field)| self.fields.contains(&field.name))
+                .map(|(position, _)| position)
+                .collect(),
+            positional: util::positional(schema),
+            defaults: util::uses_defaults(schema, self.replace_null_with_default),
+        })
+    }
+
+    /// Whether the masked values of the masked fields and every kept value are valid for their
+    /// fields, so the struct can be edited in place without re-validating it. Fails as Kafka
+    /// does on a value that cannot be masked.
+    fn all_valid(
         &self,
         original: &sluice_codecs::Struct,
-    ) -> Result<Option<Vec<Value>>, TransformError> {
-        let mut masks = Vec::with_capacity(self.fields.len());
+        plan: &Plan,
+    ) -> Result<bool, TransformError> {
+        let fields = original.schema().fields();
+        let values = original.values();
+        if !plan.positional || values.len() != fields.len() || plan.masked.len() != fields.len() {
+            return Ok(false);
+        }
         let mut valid = true;
-        for field in original.schema().fields() {
-            let current = util::field_value(original, field, self.replace_null_with_default);
-            if self.fields.contains(&field.name) {
-                let mask = self.masked(current)?;
-                valid &= mask.is_valid(&field.schema);
-                masks.push(mask);
+        for (((stored, field), masked), check) in values
+            .iter()
+            .zip(fields)
+            .zip(plan.masked.iter())
+            .zip(plan.checks.iter())
+        {
+            let current = util::effective_value(stored, field, plan.defaults);
+            valid &= if *masked {
+                check.passes(&self.masked(current)?, &field.schema)
             } else {
-                valid &= current.is_valid(&field.schema);
+                check.passes(current, &field.schema)
+            };
+        }
+        Ok(valid)
+    }
+
+    /// Masks the struct in the record's own value vector, keeping its schema.
+    fn mask_in_place(&self, record: &mut Record, plan: &Plan) -> Result<(), TransformError> {
+        let (input, mut values) = util::take_struct(record, self.part);
+        if !plan.defaults {
+            for position in plan.mask_positions.iter() {
+                if let Some(value) = values.get_mut(*position) {
+                    *value = self.masked(value)?;
+                }
+            }
+            let masked = sluice_codecs::Struct::from_values(input, values)?;
+            *util::part_value_mut(record, self.part) = Value::Struct(masked);
+            return Ok(());
+        }
+        for ((value, field), masked) in values
+            .iter_mut()
+            .zip(input.fields())
+            .zip(plan.masked.iter())
+        {
+            util::default_if_null(value, field, self.replace_null_with_default);
+            if *masked {
+                *value = self.masked(value)?;
             }
         }
-        Ok(valid.then_some(masks))
+        let masked = sluice_codecs::Struct::from_values(input, values)?;
+        *util::part_value_mut(record, self.part) = Value::Struct(masked);
+        Ok(())
     }
 
     fn masked(&self, value: &Value) -> Result<Value, TransformError> {
@@ -168,7 +229,7 @@ fn empty_value(value: &Value) -> Result<Value, TransformError> {
         Value::Int64(_) => Value::Int64(0),
         Value::Float32(_) => Value::Float32(0.0),
         Value::Float64(_) => Value::Float64(0.0),
-        Value::String(_) => Value::from(""),
+        Value::String(_) => Value::String(Str::from_static("")),
         Value::Decimal(decimal) => Value::Decimal(Decimal::from_i128(0, decimal.scale())),
         Value::Date(_) => Value::Date(0),
         Value::Time(_) => Value::Time(0),

@@ -80,11 +80,20 @@ pub(crate) fn build(
     }))
 }
 
-/// The schema ReplaceField derived from an input schema, and the input index of each field.
-#[derive(Clone)]
-struct Derived {
+/// What ReplaceField derived from an input schema: the output schema, the input position of
+/// each output field (ascending) and how each output value is checked.
+struct Plan {
+    input: SchemaRef,
     schema: SchemaRef,
-    sources: Arc<[usize]>,
+    sources: Box<[usize]>,
+    /// Per input position: whether its value is kept.
+    kept: Box<[bool]>,
+    checks: Box<[util::ValueCheck]>,
+    /// Whether the sources ascend within the input, as they do unless a schema's field indexes
+    /// disagree with the fields' positions.
+    in_place: bool,
+    /// Whether a null may read as its field's default.
+    defaults: bool,
 }
 
 /// `org.apache.kafka.connect.transforms.ReplaceField$Key` / `$Value`: keeps a field when it is
@@ -95,7 +104,7 @@ pub struct ReplaceField {
     include: Vec<String>,
     renames: Vec<(String, String)>,
     replace_null_with_default: bool,
-    cache: SchemaCache<Derived>,
+    cache: SchemaCache<Arc<Plan>>,
 }
 
 impl Transform for ReplaceField {
@@ -108,31 +117,16 @@ impl Transform for ReplaceField {
             None => (None, Value::Map(self.replace_in_map(value)?)),
             Some(schema) => {
                 let original = util::require_struct(value, PURPOSE)?;
-                let derived = self
+                let (plan, fits) = self
                     .cache
-                    .get_or_try_insert(schema, |schema| self.derive(schema))?;
-                if self.all_valid(original, &derived) {
-                    let input = SchemaRef::clone(original.schema());
-                    let mut stored = util::take_struct_values(record, self.part);
-                    let values = derived
-                        .sources
-                        .iter()
-                        .map(|source| match input.fields().get(*source) {
-                            Some(field) => util::take_field_value(
-                                &mut stored,
-                                field,
-                                self.replace_null_with_default,
-                            ),
-                            None => Value::Null,
-                        })
-                        .collect();
-                    let replaced = util::checked_struct(SchemaRef::clone(&derived.schema), values);
-                    record.set_part(self.part, Some(derived.schema), Value::Struct(replaced));
+                    .get_for_struct(schema, original, |schema| self.derive(schema))?;
+                if fits && self.all_valid(original, &plan) {
+                    self.replace_in_place(record, &plan)?;
                     return Ok(Outcome::Keep);
                 }
                 let fields = original.schema().fields();
-                let mut values = Vec::with_capacity(derived.sources.len());
-                for source in derived.sources.iter() {
+                let mut values = Vec::with_capacity(plan.sources.len());
+                for source in plan.sources.iter() {
                     values.push(match fields.get(*source) {
                         Some(field) => {
                             util::field_value(original, field, self.replace_null_with_default)
@@ -141,8 +135,11 @@ impl Transform for ReplaceField {
                         None => Value::Null,
                     });
                 }
-                let replaced = util::build_struct(SchemaRef::clone(&derived.schema), values)?;
-                (Some(derived.schema), Value::Struct(replaced))
+                let replaced = util::build_struct(SchemaRef::clone(&plan.schema), values)?;
+                (
+                    Some(SchemaRef::clone(&plan.schema)),
+                    Value::Struct(replaced),
+                )
             }
         };
         record.set_part(self.part, schema, value);
@@ -156,24 +153,53 @@ impl ReplaceField {
             && (self.include.is_empty() || self.include.iter().any(|included| included == name))
     }
 
-    /// Whether every value the output struct would hold is valid for its output field, so the
-    /// values can be moved without re-validating the rebuilt struct.
-    fn all_valid(&self, original: &sluice_codecs::Struct, derived: &Derived) -> bool {
-        let fields = original.schema().fields();
-        derived
-            .schema
-            .fields()
-            .iter()
-            .zip(derived.sources.iter())
-            .all(|(output, source)| {
-                let value = match fields.get(*source) {
-                    Some(field) => {
-                        util::field_value(original, field, self.replace_null_with_default)
+    /// Whether `original` has the plan's input layout and every value the output struct would
+    /// hold is valid for its output field, so the values can be moved in place without
+    /// re-validating the rebuilt struct.
+    fn all_valid(&self, original: &sluice_codecs::Struct, plan: &Plan) -> bool {
+        let fields = plan.input.fields();
+        plan.in_place
+            && original.values().len() == fields.len()
+            && plan
+                .sources
+                .iter()
+                .zip(plan.checks.iter())
+                .zip(plan.schema.fields())
+                .all(|((source, check), output)| {
+                    match (original.values().get(*source), fields.get(*source)) {
+                        (Some(stored), Some(field)) => check.passes(
+                            util::effective_value(stored, field, plan.defaults),
+                            &output.schema,
+                        ),
+                        _ => false,
                     }
-                    None => &Value::Null,
-                };
-                value.is_valid(&output.schema)
-            })
+                })
+    }
+
+    /// Rebuilds the struct in the record's own value vector: the kept values stay in order
+    /// (sources ascend), each moved once, and the rest are dropped where they are.
+    fn replace_in_place(&self, record: &mut Record, plan: &Plan) -> Result<(), TransformError> {
+        let mut values = util::take_struct_values(record, self.part);
+        let fields = plan.input.fields();
+        let mut position = 0;
+        values.retain_mut(|value| {
+            let kept = plan.kept.get(position).copied().unwrap_or(false);
+            if kept
+                && plan.defaults
+                && let Some(field) = fields.get(position)
+            {
+                util::default_if_null(value, field, self.replace_null_with_default);
+            }
+            position += 1;
+            kept
+        });
+        let replaced = sluice_codecs::Struct::from_values(SchemaRef::clone(&plan.schema), values)?;
+        record.set_part(
+            self.part,
+            Some(SchemaRef::clone(&plan.schema)),
+            Value::Struct(replaced),
+        );
+        Ok(())
     }
 
     fn renamed<'a>(&'a self, name: &'a str) -> &'a str {
@@ -203,7 +229,7 @@ impl ReplaceField {
     }
 
     /// Kafka's `makeUpdatedSchema`, called once per input schema.
-    fn derive(&self, schema: &Schema) -> Result<Derived, TransformError> {
+    fn derive(&self, schema: &Schema) -> Result<Arc<Plan>, TransformError> {
         let mut fields = Vec::new();
         let mut sources = Vec::new();
         for field in schema.fields() {
@@ -213,10 +239,27 @@ impl ReplaceField {
                 sources.push(field.index);
             }
         }
-        Ok(Derived {
-            schema: util::copy_schema_basics(schema, util::struct_type(fields)?).into_ref(),
+        let in_place = sources
+            .iter()
+            .enumerate()
+            .all(|(position, source)| position <= *source && *source < schema.fields().len())
+            && sources.windows(2).all(|pair| pair[0] < pair[1]);
+        let updated = util::copy_schema_basics(schema, util::struct_type(fields)?).into_ref();
+        Ok(Arc::new(Plan {
+            input: schema.clone().into_ref(),
+            checks: updated
+                .fields()
+                .iter()
+                .map(|field| util::ValueCheck::of(&field.schema))
+                .collect(),
+            schema: updated,
+            kept: (0..schema.fields().len())
+                .map(|position| sources.contains(&position))
+                .collect(),
             sources: sources.into(),
-        })
+            in_place: in_place && util::positional(schema),
+            defaults: util::uses_defaults(schema, self.replace_null_with_default),
+        }))
     }
 }
 

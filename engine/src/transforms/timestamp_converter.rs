@@ -2,8 +2,11 @@
 //! timestamp (the whole key/value or one field) between a formatted string, Unix time and the
 //! Connect Date, Time and Timestamp types.
 
+use std::sync::Arc;
+
 use sluice_codecs::schema::LogicalType;
 use sluice_codecs::{Field, Schema, SchemaRef, Struct, Type, Value};
+use smallvec::SmallVec;
 
 use crate::config::{
     ConfigDef, ConfigError, ConfigKey, ConfigType, Importance, RawConfig, Validator,
@@ -13,9 +16,9 @@ use crate::record::{Record, RecordPart};
 
 use super::date_format::DateFormat;
 use super::util::{
-    REPLACE_NULL_WITH_DEFAULT, SchemaCache, copy_schema_basics, field_value, java_class_name,
-    replace_null_with_default_key, require_map, require_struct_or_null, take_field_value,
-    take_struct_values,
+    REPLACE_NULL_WITH_DEFAULT, SchemaCache, copy_schema_basics, default_if_null, field_value,
+    java_class_name, replace_null_with_default_key, require_map, require_struct_or_null,
+    take_field_value, take_struct, take_struct_values, uses_defaults,
 };
 use super::{Outcome, Transform, TransformError};
 
@@ -118,7 +121,22 @@ pub struct TimestampConverter {
     part: RecordPart,
     /// The whole-value output schemas, optional and required.
     whole_schemas: [SchemaRef; 2],
-    struct_schemas: SchemaCache<SchemaRef>,
+    struct_plans: SchemaCache<Arc<Plan>>,
+}
+
+/// What TimestampConverter derived from a struct schema: the updated schema and the position
+/// and timestamp type of each field it converts.
+#[derive(Debug)]
+struct Plan {
+    schema: SchemaRef,
+    conversions: Box<[(usize, Kind)]>,
+    /// Fields of the input schema.
+    inputs: usize,
+    /// Whether values can be converted in place: every field's index is its position and
+    /// every converted field's schema is a timestamp type.
+    in_place: bool,
+    /// Whether a null may read as its field's default.
+    defaults: bool,
 }
 
 /// The keys of `TimestampConverter`.
@@ -189,12 +207,27 @@ pub fn build(raw: &RawConfig, part: Option<RecordPart>) -> Result<Box<dyn Transf
         replace_null_with_default: config.boolean(REPLACE_NULL_WITH_DEFAULT).unwrap_or(true),
         part: part.unwrap_or(RecordPart::Value),
         whole_schemas: [target.schema(false), target.schema(true)],
-        struct_schemas: SchemaCache::new(),
+        struct_plans: SchemaCache::new(),
     }))
 }
 
 impl Transform for TimestampConverter {
     fn apply(&self, record: &mut Record) -> Result<Outcome, TransformError> {
+        let (schema, value) = record.part(self.part);
+        if !self.field.is_empty()
+            && let (Some(schema), Value::Struct(original)) = (schema, value)
+        {
+            let (plan, fits) = self
+                .struct_plans
+                .get_for_struct(schema, original, |schema| self.plan(schema))?;
+            if fits && plan.in_place && original.values().len() == plan.inputs {
+                // Filled in place: returning the inline values would copy them.
+                let mut converted = SmallVec::new();
+                self.planned_conversions(original, &plan, &mut converted)?;
+                self.convert_in_place(record, &plan, &mut converted)?;
+                return Ok(Outcome::Keep);
+            }
+        }
         let (schema, value) = record.part(self.part);
         let (schema, value) = match schema.cloned() {
             Some(schema) if self.field.is_empty() => {
@@ -207,9 +240,11 @@ impl Transform for TimestampConverter {
             }
             Some(schema) => match value {
                 Value::Struct(original) => {
-                    let updated = self.struct_schemas.get_or_try_insert(&schema, |schema| {
-                        self.updated_schema(schema).map(Schema::into_ref)
-                    })?;
+                    let updated = self
+                        .struct_plans
+                        .entry_or_try_insert(&schema, |schema| self.plan(schema))?
+                        .schema
+                        .clone();
                     let input = SchemaRef::clone(original.schema());
                     if input.fields().len() != updated.fields().len() {
                         let converted = self.convert_struct(original, &updated)?;
@@ -301,9 +336,9 @@ impl TimestampConverter {
                 let format = self.format.as_ref().ok_or_else(|| {
                     TransformError::data("TimestampConverter requires format option to be specified when using string timestamps")
                 })?;
-                Value::string(
+                Value::String(
                     format
-                        .format_millis(millis)
+                        .format_millis_str(millis)
                         .map_err(|error| TransformError::data(error.to_string()))?,
                 )
             }
@@ -330,14 +365,86 @@ impl TimestampConverter {
         value: &Value,
     ) -> Result<(Option<SchemaRef>, Value), TransformError> {
         let value = require_struct_or_null(value, PURPOSE)?;
-        let updated = self.struct_schemas.get_or_try_insert(schema, |schema| {
-            self.updated_schema(schema).map(Schema::into_ref)
-        })?;
+        let updated = self
+            .struct_plans
+            .get_or_try_insert(schema, |schema| self.plan(schema))?
+            .schema
+            .clone();
         let converted = match value {
             Some(value) => Value::Struct(self.convert_struct(value, &updated)?),
             None => Value::Null,
         };
         Ok((Some(updated), converted))
+    }
+
+    /// What converting structs of `schema` takes, worked out once.
+    fn plan(&self, schema: &Schema) -> Result<Arc<Plan>, TransformError> {
+        let mut conversions = Vec::new();
+        let mut in_place = true;
+        for (position, field) in schema.fields().iter().enumerate() {
+            in_place &= field.index == position;
+            if field.name == self.field {
+                match Kind::from_schema(&field.schema) {
+                    Ok(kind) => conversions.push((position, kind)),
+                    // Left to the record path, which fails with Kafka's message.
+                    Err(_) => in_place = false,
+                }
+            }
+        }
+        Ok(Arc::new(Plan {
+            schema: self.updated_schema(schema)?.into_ref(),
+            conversions: conversions.into(),
+            inputs: schema.fields().len(),
+            in_place,
+            defaults: uses_defaults(schema, self.replace_null_with_default),
+        }))
+    }
+
+    /// Pushes the converted values of the plan's fields onto `converted`, in field order,
+    /// before anything is moved.
+    fn planned_conversions(
+        &self,
+        value: &Struct,
+        plan: &Plan,
+        converted: &mut SmallVec<[Value; 1]>,
+    ) -> Result<(), TransformError> {
+        let fields = value.schema().fields();
+        for (position, kind) in plan.conversions.iter() {
+            let Some(field) = fields.get(*position) else {
+                continue;
+            };
+            let current = field_value(value, field, self.replace_null_with_default);
+            converted.push(self.convert(current, Some(*kind))?);
+        }
+        Ok(())
+    }
+
+    /// Puts the converted values in place in the record's own value vector, under the plan's
+    /// schema; the other fields keep their values (null ones become their default when asked).
+    fn convert_in_place(
+        &self,
+        record: &mut Record,
+        plan: &Plan,
+        converted: &mut SmallVec<[Value; 1]>,
+    ) -> Result<(), TransformError> {
+        let (input, mut values) = take_struct(record, self.part);
+        if plan.defaults {
+            for (value, field) in values.iter_mut().zip(input.fields()) {
+                default_if_null(value, field, self.replace_null_with_default);
+            }
+        }
+        for ((position, _), converted) in plan.conversions.iter().zip(converted.drain(..)) {
+            if let Some(slot) = values.get_mut(*position) {
+                *slot = converted;
+            }
+        }
+        let rebuilt = Struct::from_values(SchemaRef::clone(&plan.schema), values)?;
+        record.set_part(
+            self.part,
+            Some(SchemaRef::clone(&plan.schema)),
+            Value::Struct(rebuilt),
+        );
+        Ok(())
     }
 
     /// The struct schema with the field's schema replaced by the target type's; a struct

@@ -1,12 +1,14 @@
 //! Helpers shared by the transforms (and the predicates that match by regex): Kafka's
 //! `Requirements` checks with their messages, schema and schemaless-map access, the config
-//! declarations several transforms repeat, and a lock-free cache of schemas derived from input
-//! schemas.
+//! declarations several transforms repeat, a lock-free cache of what is derived from input
+//! schemas, and value checks decided once per schema.
 
 mod config;
 mod requirements;
 mod schema;
 mod schema_cache;
+mod schema_memo;
+mod value_check;
 
 pub(crate) use config::{
     REPLACE_NULL_WITH_DEFAULT, java_split_colon, non_empty_list, operating_part,
@@ -17,7 +19,9 @@ pub(crate) use requirements::{
     require_struct_or_null,
 };
 pub(crate) use schema::{
-    build_struct, checked_struct, copy_schema_basics, field_value, map_get, map_put, struct_type,
-    take_field_value, take_struct_values,
+    build_struct, copy_schema_basics, default_if_null, effective_value, field_value, map_get,
+    map_put, part_value_mut, positional, struct_type, take_field_value, take_struct,
+    take_struct_values, uses_defaults,
 };
 pub(crate) use schema_cache::SchemaCache;
+pub(crate) use value_check::ValueCheck;

@@ -30,10 +30,46 @@ pub(crate) fn field_value<'a>(
     replace_null_with_default: bool,
 ) -> &'a Value {
     let stored = value.values().get(field.index).unwrap_or(&Value::Null);
-    match (&field.schema.default, stored) {
-        (Some(default), Value::Null) if replace_null_with_default => default,
-        _ => stored,
+    effective_value(stored, field, replace_null_with_default)
+}
+
+/// `stored`, the value of `field`, as [`field_value`] reads it: with
+/// `replace.null.with.default` a null becomes the field's default.
+#[inline]
+pub(crate) fn effective_value<'a>(
+    stored: &'a Value,
+    field: &'a Field,
+    replace_null_with_default: bool,
+) -> &'a Value {
+    // The flag and the value are checked before the field's schema is read: most values are
+    // not null, and per-record paths read every field.
+    if replace_null_with_default
+        && stored.is_null()
+        && let Some(default) = &field.schema.default
+    {
+        return default;
     }
+    stored
+}
+
+/// Whether reading `schema`'s fields can ever substitute a default: `replace.null.with.default`
+/// is on and some field has a default. When not, per-record paths skip the substitution.
+pub(crate) fn uses_defaults(schema: &Schema, replace_null_with_default: bool) -> bool {
+    replace_null_with_default
+        && schema
+            .fields()
+            .iter()
+            .any(|field| field.schema.default.is_some())
+}
+
+/// Whether every field's index is its position, as in every schema built by `Schema::structure`
+/// or a decoder, so values can be read and edited by position.
+pub(crate) fn positional(schema: &Schema) -> bool {
+    schema
+        .fields()
+        .iter()
+        .enumerate()
+        .all(|(position, field)| field.index == position)
 }
 
 /// Kafka's `SchemaUtil.copySchemaBasics`: a schema of type `ty` with the name, version, doc and
@@ -91,6 +127,23 @@ pub(crate) fn take_struct_values(record: &mut Record, part: RecordPart) -> Vec<V
     }
 }
 
+/// The key or the value of `record`, to replace it without touching its schema.
+pub(crate) fn part_value_mut(record: &mut Record, part: RecordPart) -> &mut Value {
+    match part {
+        RecordPart::Key => &mut record.key,
+        RecordPart::Value => &mut record.value,
+    }
+}
+
+/// Takes the struct in `record`'s `part` apart, leaving null there: its schema and values, for
+/// a transform that has checked everything that can fail and edits the values in place.
+pub(crate) fn take_struct(record: &mut Record, part: RecordPart) -> (SchemaRef, Vec<Value>) {
+    match std::mem::replace(part_value_mut(record, part), Value::Null) {
+        Value::Struct(taken) => taken.into_parts(),
+        _ => unreachable!("the caller checked that the part holds a struct"),
+    }
+}
+
 /// Moves the value of `field` out of `values` (taken by [`take_struct_values`]), as
 /// [`field_value`] reads it: a null becomes the field's default when asked.
 pub(crate) fn take_field_value(
@@ -107,12 +160,15 @@ pub(crate) fn take_field_value(
     }
 }
 
-/// A struct of `schema` from `values` the caller has already checked with `Value::is_valid`
-/// against each field's schema, so they are not checked again (debug builds still do).
-pub(crate) fn checked_struct(schema: SchemaRef, values: Vec<Value>) -> Struct {
-    let built = Struct::from_values(schema, values).expect("one checked value per field");
-    debug_assert!(built.is_valid(), "the caller checked every value");
-    built
+/// With `replace.null.with.default`, turns a null `value` of `field` into the field's default
+/// in place, as [`take_field_value`] reads it.
+pub(crate) fn default_if_null(value: &mut Value, field: &Field, replace_null_with_default: bool) {
+    if replace_null_with_default
+        && value.is_null()
+        && let Some(default) = &field.schema.default
+    {
+        *value = default.clone();
+    }
 }
 
 #[cfg(test)]
