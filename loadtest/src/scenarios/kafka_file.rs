@@ -55,8 +55,10 @@ fn run(ctx: &Context) -> anyhow::Result<Report> {
             ],
         )?;
         let output_text = output.display().to_string();
+        // A connector (so a consumer group) per round: each round reads the topic from the
+        // beginning, which a group that committed in an earlier round would not.
         files.add_connector(
-            "sink",
+            &format!("sink-{round}"),
             &[
                 ("connector.class", "FileStreamSink"),
                 ("topics", &topic),
