@@ -2,7 +2,8 @@
 //! (the engine of `bootstrap.servers=embedded`), owned by this harness so it can inject
 //! faults while the worker runs: lines are appended at a steady rate to the file the source
 //! tails; once records flow end to end the broker goes down for a while and comes back, then
-//! answers every request with added latency for a second. Every record must arrive.
+//! answers every request with added latency for a second, then fails a burst of produce and
+//! fetch requests with retriable errors. Every record must arrive.
 
 use std::fs::OpenOptions;
 use std::io::Write;
@@ -10,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use rdkafka::mocking::MockCluster;
+use rdkafka::types::{RDKafkaApiKey, RDKafkaRespErr};
 
 use super::{Context, Scenario};
 use crate::broker::read_partition;
@@ -20,7 +22,7 @@ use crate::report::Report;
 /// The registry entry.
 pub const SCENARIO: Scenario = Scenario {
     name: "broker_faults",
-    about: "mock broker down mid-stream, then slow (librdkafka mock cluster): 0 lost",
+    about: "mock broker down mid-stream, then slow, then failing requests (librdkafka mock cluster): 0 lost",
     run,
 };
 
@@ -28,6 +30,9 @@ pub const SCENARIO: Scenario = Scenario {
 const BROKER: i32 = 1;
 /// Latency added to every request in the slow phase.
 const ROUND_TRIP: Duration = Duration::from_millis(100);
+/// Produce and fetch requests failed with a retriable error in the erroring phase (each
+/// failed request takes one; whatever is left is cleared when the phase ends).
+const REQUEST_ERRORS: usize = 30;
 /// How often a chunk of lines is appended to the input.
 const APPEND_EVERY: Duration = Duration::from_millis(10);
 
@@ -37,10 +42,11 @@ enum Phase {
     Healthy,
     Down,
     Slow,
+    Erroring,
 }
 
 /// The phase `since` the first record arrived: healthy for 0.5 s, down for `outage`, slow
-/// for 1 s, healthy again.
+/// for 1 s, erroring for 1 s, healthy again.
 fn phase_at(since: Duration, outage: Duration) -> Phase {
     let down_at = Duration::from_millis(500);
     let slow_at = down_at + outage;
@@ -48,6 +54,7 @@ fn phase_at(since: Duration, outage: Duration) -> Phase {
         t if t < down_at => Phase::Healthy,
         t if t < slow_at => Phase::Down,
         t if t < slow_at + Duration::from_secs(1) => Phase::Slow,
+        t if t < slow_at + Duration::from_secs(2) => Phase::Erroring,
         _ => Phase::Healthy,
     }
 }
@@ -95,7 +102,7 @@ fn run(ctx: &Context) -> anyhow::Result<Report> {
     let mut arrived_when = Vec::new();
     let appending = Instant::now();
     let mut fault_clock = None::<Instant>;
-    let faults_end = Duration::from_millis(1_500) + outage;
+    let faults_end = Duration::from_millis(2_500) + outage;
     // Appends at the rate until the input is written and the faults have run their course.
     while written < expected.len() || fault_clock.is_none_or(|clock| clock.elapsed() < faults_end) {
         if started.elapsed() >= timeout {
@@ -160,7 +167,9 @@ fn run(ctx: &Context) -> anyhow::Result<Report> {
     }
     report.summary = format!(
         "{records} lines appended at {rate}/s over {} s; once records flow: broker down {} s, \
-         then +{} ms per request for 1 s ({}): {task_failures} task failures, {in_topic} records in the topic, {} lost, {} duplicated",
+         then +{} ms per request for 1 s, then {REQUEST_ERRORS} produce and {REQUEST_ERRORS} \
+         fetch requests failing ({}): {task_failures} task failures, {in_topic} records in the \
+         topic, {} lost, {} duplicated",
         append_for.as_secs(),
         outage.as_secs(),
         ROUND_TRIP.as_millis(),
@@ -184,6 +193,10 @@ fn enter<C: rdkafka::ClientContext>(
         Phase::Slow => cluster
             .broker_round_trip_time(BROKER, Duration::ZERO)
             .context("removing the added latency")?,
+        Phase::Erroring => {
+            cluster.clear_request_errors(RDKafkaApiKey::Produce);
+            cluster.clear_request_errors(RDKafkaApiKey::Fetch);
+        }
         Phase::Healthy => {}
     }
     match to {
@@ -193,6 +206,18 @@ fn enter<C: rdkafka::ClientContext>(
         Phase::Slow => cluster
             .broker_round_trip_time(BROKER, ROUND_TRIP)
             .context("adding latency")?,
+        // Retriable: the producer retries the batch (acks=all, one in flight, so in order and
+        // without loss); the consumer refreshes its metadata and fetches again.
+        Phase::Erroring => {
+            cluster.request_errors(
+                RDKafkaApiKey::Produce,
+                &[RDKafkaRespErr::RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS; REQUEST_ERRORS],
+            );
+            cluster.request_errors(
+                RDKafkaApiKey::Fetch,
+                &[RDKafkaRespErr::RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION; REQUEST_ERRORS],
+            );
+        }
         Phase::Healthy => {}
     }
     Ok(())
@@ -203,13 +228,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_broker_goes_down_after_half_a_second_then_is_slow_for_a_second() {
+    fn the_broker_goes_down_after_half_a_second_then_is_slow_then_errs_for_a_second_each() {
         let outage = Duration::from_secs(2);
         let at = |millis| phase_at(Duration::from_millis(millis), outage);
         assert_eq!(at(0), Phase::Healthy);
         assert_eq!(at(500), Phase::Down);
         assert_eq!(at(2_499), Phase::Down);
         assert_eq!(at(2_500), Phase::Slow);
-        assert_eq!(at(3_500), Phase::Healthy);
+        assert_eq!(at(3_500), Phase::Erroring);
+        assert_eq!(at(4_500), Phase::Healthy);
     }
 }
