@@ -12,5 +12,4 @@ cd "$(dirname "$0")/.."
 
 scripts/test-broker.sh
 cargo test --workspace
-cargo build --release -p sluice -p sluice-loadtest
-target/release/sluice-loadtest --quick --json target/loadtest-quick.json
+cargo run --release -p sluice-loadtest -- --quick --json target/loadtest-quick.json

@@ -3,9 +3,10 @@
 //!
 //! ```sh
 //! scripts/test-broker.sh
-//! cargo build --release -p sluice -p sluice-loadtest
 //! cargo run --release -p sluice-loadtest -- --quick --json target/loadtest.json
 //! ```
+//!
+//! Run through `cargo run`, it builds the `sluice` binary it measures first.
 //!
 //! Exits 1 when a scenario's verdict is `fail` (a record lost or corrupted, or a scenario that
 //! could not run); a missed performance target is reported but does not fail the run.
@@ -49,7 +50,7 @@ struct Args {
     #[arg(long, value_name = "ADDR")]
     bootstrap: Option<String>,
     /// The `sluice` binary to measure [default: `sluice` next to this binary, i.e.
-    /// target/release/sluice].
+    /// target/release/sluice, built first when run through `cargo run`].
     #[arg(long, value_name = "PATH")]
     sluice: Option<PathBuf>,
     /// Keep the scratch directory (inputs, outputs, worker logs) and print where it is.
@@ -159,12 +160,27 @@ fn select(names: &[String]) -> anyhow::Result<Vec<&'static Scenario>> {
         .collect())
 }
 
-/// `sluice` in the directory of this binary (both are built into target/release).
+/// `sluice` in the directory of this binary (both are built into target/release). When this
+/// run came from `cargo run` (`CARGO` is set), the binary is built first with the same profile,
+/// so a missing or stale one is never measured.
 fn default_sluice() -> anyhow::Result<PathBuf> {
     let exe = std::env::current_exe().context("locating the sluice-loadtest binary")?;
     let dir = exe
         .parent()
         .context("the sluice-loadtest binary has no parent directory")?;
+    if let Some(cargo) = std::env::var_os("CARGO") {
+        let mut build = std::process::Command::new(cargo);
+        build
+            .args(["build", "-p", "sluice"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"));
+        if dir.ends_with("release") {
+            build.arg("--release");
+        }
+        let status = build.status().context("running cargo build -p sluice")?;
+        if !status.success() {
+            bail!("cargo build -p sluice failed ({status})");
+        }
+    }
     Ok(dir.join("sluice"))
 }
 
