@@ -17,7 +17,9 @@
 //!   - `raw_channel`: one thread takes the key and value bytes of the same records into
 //!     [`KafkaMessage`]s and sends the batches over a bounded crossbeam channel of the same
 //!     capacity to a second thread, which produces them with a [`KafkaProducer`] and counts
-//!     delivery reports until every record is acknowledged.
+//!     delivery reports until every record is acknowledged. It serves delivery reports as
+//!     the pipeline's send thread does (after each batch, and at least every millisecond
+//!     while records are in flight), so the two differ by the pipeline's own work.
 //! - group `sink_pipeline`: a topic of [`SINK_PARTITIONS`] partitions filled once with
 //!   [`RECORDS`] such records, read from the beginning by an assigned consumer.
 //!   - `sluice`: [`SinkPipeline`] with `ByteArrayConverter` key and value, no transforms; the
@@ -42,7 +44,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use crossbeam_channel::{Receiver, Sender, bounded};
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, bounded};
 use sluice_codecs::Value;
 use sluice_engine::config::RawConfig;
 use sluice_engine::connector::{
@@ -226,27 +228,38 @@ fn message(record: Record) -> KafkaMessage {
     KafkaMessage::new(record.topic, bytes(record.key), bytes(record.value))
 }
 
-/// Produces every batch received, then waits for the remaining delivery reports; reports the
-/// number of records written.
+/// Produces every batch received and counts delivery reports until every record is
+/// acknowledged; reports the number written. Acknowledgements are served as the pipeline's
+/// send thread serves them: after each batch, and at least every millisecond while records
+/// are in flight.
 fn produce_all(producer: KafkaProducer, batches: Receiver<Vec<KafkaMessage>>, done: Sender<usize>) {
     let (mut token, mut acknowledged, mut written) = (0, 0, 0);
-    let mut count = |producer: &KafkaProducer| {
+    let mut open = true;
+    while open || acknowledged < token {
+        let wait = if acknowledged < token {
+            Duration::from_millis(1)
+        } else {
+            Duration::from_millis(20)
+        };
+        if !open {
+            producer.poll(Duration::from_millis(1));
+        } else {
+            match batches.recv_timeout(wait) {
+                Ok(batch) => {
+                    for message in &batch {
+                        producer.send(message, token).expect("queued");
+                        token += 1;
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => open = false,
+            }
+            producer.poll(Duration::ZERO);
+        }
         while let Ok(delivery) = producer.deliveries().try_recv() {
             acknowledged += 1;
             written += usize::from(delivery.result.is_ok());
         }
-        acknowledged
-    };
-    for batch in batches {
-        for message in &batch {
-            producer.send(message, token).expect("queued");
-            token += 1;
-        }
-        producer.poll(Duration::ZERO);
-        count(&producer);
-    }
-    while count(&producer) < RECORDS {
-        producer.poll(Duration::from_millis(100));
     }
     let _ = done.send(written);
 }
