@@ -33,6 +33,9 @@
 //! arriving; stopping (the final offset commit) is untimed. Each iteration checks that exactly
 //! [`RECORDS`] records arrived, all of them written.
 //!
+//! Both run with the allocator of the `sluice` binary (mimalloc, `no_thp`), since the
+//! pipelines allocate and free across threads and that is what they run with in production.
+//!
 //! The baseline carries the Kafka client cost too, so the ratio says how much of a Kafka-bound
 //! task's throughput the pipeline keeps — its own per-record work (converters, source offsets,
 //! acknowledgement bookkeeping, metrics) and its waits — not how fast the pipeline would be
@@ -64,6 +67,9 @@ use sluice_engine::pipeline::{
 };
 use sluice_engine::record::{Record, RecordBatch, SourceMap};
 use sluice_engine::transforms::TransformChain;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Records moved per iteration.
 const RECORDS: usize = 40_000;
