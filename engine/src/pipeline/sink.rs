@@ -383,13 +383,8 @@ impl Fetcher {
         let mut originals = Vec::new();
         let mut consumed = PartitionOffsets::new();
         self.metrics.read(messages.len());
-        let mut last_topic: Option<sluice_codecs::Str> = None;
         for message in messages {
-            // Consecutive records mostly share a topic: it is recorded once per run.
-            if last_topic.as_ref() != Some(&message.topic) {
-                self.topics.saw(message.topic.as_str());
-                last_topic = Some(message.topic.clone());
-            }
+            self.topics.saw(message.topic.as_str());
             note_consumed(&mut consumed, &message);
             let original = self.keep_originals.then(|| message.clone());
             if let Some(record) = self.record(message)? {

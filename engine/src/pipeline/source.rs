@@ -12,7 +12,6 @@
 //! Failures in transforms and converters go through `errors.*` (retry, tolerance) and, when a
 //! dead letter queue is configured, to it; a failure not tolerated fails the task.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -20,6 +19,7 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, RecvTimeoutError, SendTimeoutError, Sender};
 
 use super::active_topics::TopicTracker;
+use super::in_flight::InFlight;
 use super::report::FailureReporter;
 use super::submitted::SubmittedRecords;
 use super::threads::PipelineThreads;
@@ -128,7 +128,7 @@ impl SourcePipeline {
             acks: ack_tx,
             acked: Vec::new(),
             submitted: SubmittedRecords::default(),
-            in_flight: HashMap::new(),
+            in_flight: InFlight::default(),
             next_token: 0,
             metrics: metrics.clone(),
             topics,
@@ -494,7 +494,7 @@ struct SendLoop {
     /// Acknowledged or dropped records not yet handed back to the task.
     acked: Vec<(Record, Option<WrittenRecord>)>,
     submitted: SubmittedRecords,
-    in_flight: HashMap<usize, Record>,
+    in_flight: InFlight<Record>,
     next_token: usize,
     metrics: SourceMetrics,
     topics: TopicTracker,
@@ -601,7 +601,7 @@ impl SendLoop {
 
     fn drain_deliveries(&mut self) -> Result<(), PipelineError> {
         while let Ok(delivery) = self.clients.producer.deliveries().try_recv() {
-            let Some(original) = self.in_flight.remove(&delivery.token) else {
+            let Some(original) = self.in_flight.remove(delivery.token) else {
                 continue;
             };
             match delivery.result {
