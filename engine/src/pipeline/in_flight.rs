@@ -54,6 +54,12 @@ impl<T> InFlight<T> {
     pub(crate) fn is_empty(&self) -> bool {
         self.len == 0
     }
+
+    /// How many values are in flight.
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,9 @@
 //! `SubmittedRecords`): for each source partition, the offset of the newest record before
 //! which every record has been acknowledged or dropped.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+
+use super::in_flight::InFlight;
 
 use crate::record::SourceMap;
 
@@ -23,7 +25,8 @@ struct PartitionQueue {
 #[derive(Default)]
 pub(crate) struct SubmittedRecords {
     partitions: Vec<PartitionQueue>,
-    by_token: HashMap<usize, usize>,
+    /// The partition queue of each record in flight.
+    by_token: InFlight<usize>,
 }
 
 impl SubmittedRecords {
@@ -54,7 +57,7 @@ impl SubmittedRecords {
     /// Marks the record sent with `token`, at source offset `offset`, acknowledged (or
     /// dropped).
     pub(crate) fn complete(&mut self, token: usize, offset: &SourceMap) {
-        let Some(index) = self.by_token.remove(&token) else {
+        let Some(index) = self.by_token.remove(token) else {
             return;
         };
         let queue = &mut self.partitions[index];
