@@ -1,5 +1,5 @@
-//! [`InFlight`]: a source task's records handed to the producer and not yet acknowledged,
-//! by send token.
+//! [`InFlight`]: what a source pipeline keeps per record handed to the producer and not yet
+//! acknowledged (the record itself, its source partition's queue), by send token.
 
 use std::collections::VecDeque;
 
