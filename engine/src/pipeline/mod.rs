@@ -9,6 +9,7 @@
 mod active_topics;
 mod dlq;
 mod errant;
+mod in_flight;
 mod report;
 mod sink;
 mod source;
