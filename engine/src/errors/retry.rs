@@ -85,13 +85,10 @@ impl RetryWithTolerance {
         stage: Stage,
         mut operation: impl FnMut() -> Result<T, StageError<E>>,
     ) -> Result<T, Failure<E>> {
-        // The clock is read only when a retry can happen: this runs several times per record,
-        // and the default zero timeout never retries, whenever the first attempt started.
-        let deadline = match self.config.retry_timeout {
-            None => Deadline::Never,
-            Some(timeout) if timeout.is_zero() => Deadline::Passed,
-            Some(timeout) => Deadline::At(Instant::now() + timeout),
-        };
+        let deadline = self
+            .config
+            .retry_timeout
+            .map(|timeout| Instant::now() + timeout);
         let mut attempt = 0u32;
         loop {
             attempt += 1;
@@ -127,17 +124,12 @@ impl RetryWithTolerance {
     /// The wait before the next attempt, or `None` when the retry time is used up: 300 ms ×
     /// 2^(attempt-1), then a random wait below `errors.retry.delay.max.ms` once that is
     /// exceeded, cut short at the deadline.
-    fn backoff(&self, attempt: u32, deadline: Deadline) -> Option<Duration> {
+    fn backoff(&self, attempt: u32, deadline: Option<Instant>) -> Option<Duration> {
+        let now = Instant::now();
         let remaining = match deadline {
-            Deadline::Passed => return None,
-            Deadline::At(deadline) => {
-                let now = Instant::now();
-                if deadline <= now {
-                    return None;
-                }
-                Some(deadline - now)
-            }
-            Deadline::Never => None,
+            Some(deadline) if deadline <= now => return None,
+            Some(deadline) => Some(deadline - now),
+            None => None,
         };
         let exponential =
             RETRY_DELAY_MIN.saturating_mul(1u32.checked_shl(attempt - 1).unwrap_or(u32::MAX));
@@ -149,17 +141,6 @@ impl RetryWithTolerance {
         };
         Some(remaining.map_or(wait, |remaining| wait.min(remaining)))
     }
-}
-
-/// Until when failed attempts are retried (`errors.retry.timeout` from the first attempt).
-#[derive(Clone, Copy)]
-enum Deadline {
-    /// `-1`: retried forever.
-    Never,
-    /// `0`, or a timeout already used up: not retried.
-    Passed,
-    /// Retried until then.
-    At(Instant),
 }
 
 #[cfg(test)]

@@ -45,9 +45,6 @@ pub(crate) struct TopicTracker {
     connector: String,
     shared: ActiveTopics,
     seen: HashSet<String>,
-    /// The topic of the previous record: records come in runs of one topic, and comparing
-    /// is cheaper than hashing per record.
-    last: String,
 }
 
 impl TopicTracker {
@@ -56,17 +53,11 @@ impl TopicTracker {
             connector: connector.to_owned(),
             shared,
             seen: HashSet::new(),
-            last: String::new(),
         }
     }
 
     /// Notes a record of `topic`.
     pub(crate) fn saw(&mut self, topic: &str) {
-        if self.last == topic && !topic.is_empty() {
-            return;
-        }
-        self.last.clear();
-        self.last.push_str(topic);
         if !self.seen.contains(topic) {
             self.seen.insert(topic.to_owned());
             self.shared.record(&self.connector, topic);

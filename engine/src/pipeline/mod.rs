@@ -9,7 +9,6 @@
 mod active_topics;
 mod dlq;
 mod errant;
-mod in_flight;
 mod report;
 mod sink;
 mod source;

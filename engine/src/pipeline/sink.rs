@@ -504,22 +504,11 @@ impl Fetcher {
 }
 
 fn note_consumed(consumed: &mut PartitionOffsets, message: &KafkaMessage) {
-    let (Some(partition), Some(offset)) = (message.partition, message.offset) else {
-        return;
-    };
-    // A batch holds few partitions: finding one by a scan saves building a key (a `String`)
-    // per record.
-    let known = consumed
-        .iter_mut()
-        .find(|(tp, _)| tp.partition == partition && tp.topic == message.topic.as_str());
-    match known {
-        Some((_, next)) => *next = (*next).max(offset + 1),
-        None => {
-            consumed.insert(
-                TopicPartition::new(message.topic.as_str(), partition),
-                offset + 1,
-            );
-        }
+    if let (Some(partition), Some(offset)) = (message.partition, message.offset) {
+        let next = consumed
+            .entry(TopicPartition::new(message.topic.as_str(), partition))
+            .or_insert(offset + 1);
+        *next = (*next).max(offset + 1);
     }
 }
 
@@ -603,14 +592,11 @@ impl TaskRunner {
             let min = self.min_epochs.get(partition).copied().unwrap_or(0);
             epochs.get(partition).copied().unwrap_or(0) < min
         };
-        // Records can be stale only after the task asked for an offset reset.
-        if !self.min_epochs.is_empty() {
-            batch.records.retain(|record| {
-                let partition =
-                    TopicPartition::new(record.topic.as_str(), record.partition.unwrap_or(-1));
-                !stale(&partition)
-            });
-        }
+        batch.records.retain(|record| {
+            let partition =
+                TopicPartition::new(record.topic.as_str(), record.partition.unwrap_or(-1));
+            !stale(&partition)
+        });
         let consumed: PartitionOffsets = consumed
             .into_iter()
             .filter(|(partition, _)| !stale(partition))

@@ -12,6 +12,7 @@
 //! Failures in transforms and converters go through `errors.*` (retry, tolerance) and, when a
 //! dead letter queue is configured, to it; a failure not tolerated fails the task.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -19,7 +20,6 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, RecvTimeoutError, SendTimeoutError, Sender};
 
 use super::active_topics::TopicTracker;
-use super::in_flight::InFlight;
 use super::report::FailureReporter;
 use super::submitted::SubmittedRecords;
 use super::threads::PipelineThreads;
@@ -86,9 +86,10 @@ enum Item {
 
 /// From the send thread back to the task.
 enum Ack {
-    /// Records acknowledged (`Some`), or dropped, since the last `Records`: one message per
-    /// round of the send loop rather than per record.
-    Records(Vec<(Record, Option<WrittenRecord>)>),
+    Record {
+        original: Box<Record>,
+        written: Option<WrittenRecord>,
+    },
     Committed,
 }
 
@@ -126,9 +127,8 @@ impl SourcePipeline {
             clients,
             offsets,
             acks: ack_tx,
-            acked: Vec::new(),
             submitted: SubmittedRecords::default(),
-            in_flight: InFlight::default(),
+            in_flight: HashMap::new(),
             next_token: 0,
             metrics: metrics.clone(),
             topics,
@@ -215,8 +215,9 @@ impl Stages {
         reporter: &FailureReporter,
     ) -> Result<Vec<Item>, PipelineError> {
         let mut items = Vec::with_capacity(batch.len());
-        for original in batch.records {
-            match self.record(&original) {
+        for record in batch.records {
+            let original = record.clone();
+            match self.record(record) {
                 Ok(Some(message)) => items.push(Item::Send { original, message }),
                 Ok(None) => items.push(Item::Skip { original }),
                 Err(Failure::Tolerated { error, .. }) => {
@@ -239,14 +240,11 @@ impl Stages {
         Ok(items)
     }
 
-    /// Transforms and converts one record; `Ok(None)` when a transform dropped it. The task
-    /// gets `original` back, as it returned it, so transforms work on a copy; without
-    /// transforms the original is converted as it is.
-    fn record(&mut self, original: &Record) -> Result<Option<KafkaMessage>, Failure<StageFailure>> {
-        if self.transforms.is_empty() {
-            return self.convert(original);
-        }
-        let mut record = original.clone();
+    /// Transforms and converts one record; `Ok(None)` when a transform dropped it.
+    fn record(
+        &mut self,
+        mut record: Record,
+    ) -> Result<Option<KafkaMessage>, Failure<StageFailure>> {
         let outcome = self.errors.execute(Stage::Transformation, || {
             self.transforms.apply(&mut record).map_err(|error| {
                 StageError::Fatal(StageFailure {
@@ -259,11 +257,6 @@ impl Stages {
         if outcome == Outcome::Drop {
             return Ok(None);
         }
-        self.convert(&record)
-    }
-
-    /// Runs the key, value and header converters on a transformed record.
-    fn convert(&mut self, record: &Record) -> Result<Option<KafkaMessage>, Failure<StageFailure>> {
         let topic = record.topic.as_str();
         let errors = &self.errors;
         let key = convert(
@@ -467,24 +460,12 @@ impl Poller {
 
     /// Kafka logs and ignores failures of `commitRecord` and `commit`.
     fn handle(&mut self, ack: Ack) {
-        match ack {
-            Ack::Records(records) => {
-                for (original, written) in records {
-                    let _ = self.task.commit_record(&original, written);
-                }
-            }
-            Ack::Committed => {
-                let _ = self.task.commit();
-            }
-        }
+        let _ = match ack {
+            Ack::Record { original, written } => self.task.commit_record(&original, written),
+            Ack::Committed => self.task.commit(),
+        };
     }
 }
-
-/// How long the send thread waits for a batch when nothing is in flight.
-const IDLE_WAIT: Duration = Duration::from_millis(20);
-/// How long the send thread waits for a batch while records are in flight, before serving
-/// their acknowledgements.
-const ACK_WAIT: Duration = Duration::from_millis(1);
 
 struct SendLoop {
     connector: String,
@@ -494,10 +475,8 @@ struct SendLoop {
     clients: SourceClients,
     offsets: Arc<dyn OffsetBackingStore>,
     acks: crossbeam_channel::Sender<Ack>,
-    /// Acknowledged or dropped records not yet handed back to the task.
-    acked: Vec<(Record, Option<WrittenRecord>)>,
     submitted: SubmittedRecords,
-    in_flight: InFlight<Record>,
+    in_flight: HashMap<usize, Record>,
     next_token: usize,
     metrics: SourceMetrics,
     topics: TopicTracker,
@@ -510,7 +489,7 @@ impl SendLoop {
         // Whatever happened, wait for what is in flight and commit what was acknowledged.
         let _ = self.clients.producer.flush(self.flush_timeout);
         let drained = self.drain_deliveries();
-        self.return_acked();
+        self.metrics.flush_acknowledged();
         self.commit_offsets();
         result.and(drained)
     }
@@ -518,14 +497,7 @@ impl SendLoop {
     fn send_loop(&mut self, batches: &Receiver<Vec<Item>>) -> Result<(), PipelineError> {
         let mut next_commit = Instant::now() + self.flush_interval;
         loop {
-            // While records are in flight, their acknowledgements are served at least every
-            // millisecond; a batch still ends the wait at once.
-            let wait = if self.in_flight.is_empty() {
-                IDLE_WAIT
-            } else {
-                ACK_WAIT
-            };
-            match batches.recv_timeout(wait) {
+            match batches.recv_timeout(Duration::from_millis(20)) {
                 Ok(items) => {
                     self.metrics.submitted(items.len());
                     for item in items {
@@ -536,9 +508,8 @@ impl SendLoop {
                 Err(RecvTimeoutError::Disconnected) => return Ok(()),
             }
             self.clients.producer.poll(Duration::ZERO);
-            let drained = self.drain_deliveries();
-            self.return_acked();
-            drained?;
+            self.drain_deliveries()?;
+            self.metrics.flush_acknowledged();
             if Instant::now() >= next_commit {
                 self.commit_offsets();
                 next_commit = Instant::now() + self.flush_interval;
@@ -552,7 +523,7 @@ impl SendLoop {
         if let Origin::Source { partition, offset } = &original.origin
             && !offset.is_empty()
         {
-            self.submitted.submit(token, partition);
+            self.submitted.submit(token, partition, offset);
         }
         token
     }
@@ -584,27 +555,18 @@ impl SendLoop {
     }
 
     fn done(&mut self, token: usize, original: Record, written: Option<WrittenRecord>) {
-        if let Origin::Source { offset, .. } = &original.origin {
-            self.submitted.complete(token, offset);
-        }
+        self.submitted.complete(token);
         self.metrics.acknowledged(written.is_some());
-        self.acked.push((original, written));
-    }
-
-    /// Hands the records acknowledged since the last call back to the task, and publishes
-    /// their metrics.
-    fn return_acked(&mut self) {
-        self.metrics.flush_acknowledged();
-        if !self.acked.is_empty() {
-            let records = std::mem::take(&mut self.acked);
-            // The poll thread outlives this one; it is gone only if it panicked.
-            let _ = self.acks.send(Ack::Records(records));
-        }
+        // The poll thread outlives this one; it is gone only if it panicked.
+        let _ = self.acks.send(Ack::Record {
+            original: Box::new(original),
+            written,
+        });
     }
 
     fn drain_deliveries(&mut self) -> Result<(), PipelineError> {
         while let Ok(delivery) = self.clients.producer.deliveries().try_recv() {
-            let Some(original) = self.in_flight.remove(delivery.token) else {
+            let Some(original) = self.in_flight.remove(&delivery.token) else {
                 continue;
             };
             match delivery.result {
