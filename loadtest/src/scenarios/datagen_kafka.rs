@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 
-use super::{Context, Scenario, median};
+use super::throughput::Rounds;
+use super::{Context, Scenario};
 use crate::accounting::compare_lines;
 use crate::baseline::rdkafka_loop::produce_file;
 use crate::broker::{create_topic, delete_topics, unique_name};
@@ -50,8 +51,8 @@ fn run(ctx: &Context) -> anyhow::Result<Report> {
         .collect();
 
     let mut report = Report::new(SCENARIO.name);
-    let (mut sluice, mut baseline, mut cpu, mut rss) = (Vec::new(), Vec::new(), Vec::new(), 0);
-    let (mut lost, mut duplicated, mut value_bytes) = (0, 0, 0usize);
+    let mut measured = Rounds::default();
+    let mut value_bytes = 0;
     for round in 0..rounds {
         let dir = ctx.scratch(&format!("{}/{round}", SCENARIO.name))?;
         let topic = unique_name("datagen");
@@ -87,10 +88,7 @@ fn run(ctx: &Context) -> anyhow::Result<Report> {
         let process = files.start(&ctx.sluice, "worker.log")?;
         let elapsed = wait_for_records(&ctx.bootstrap, &topic, records, started, timeout)
             .map_err(|error| error.context(process.log_tail()))?;
-        sluice.push(records as f64 / elapsed.as_secs_f64());
-        let usage = process.usage()?;
-        cpu.push(usage.cpu_seconds);
-        rss = rss.max(usage.memory.hwm_bytes);
+        measured.sluice(records, elapsed, &process.usage()?);
         process.stop()?;
 
         let values = read_values(&ctx.bootstrap, &topic, |value| value, timeout)?;
@@ -98,12 +96,7 @@ fn run(ctx: &Context) -> anyhow::Result<Report> {
         let digits: Vec<u8> = crate::accounting::lines(&values)
             .flat_map(|value| sequence_digits(value).iter().copied().chain([b'\n']))
             .collect();
-        let accounting = compare_lines(&expected, &digits);
-        lost += accounting.lost + accounting.unexpected;
-        duplicated += accounting.duplicated;
-        for failure in accounting.failures() {
-            report.fail(format!("round {round}: {failure}"));
-        }
+        measured.account(&mut report, round, &compare_lines(&expected, &digits));
 
         // The baseline produces the very values Sluice wrote, from a file of them.
         let input = dir.join("generated.jsonl");
@@ -113,31 +106,21 @@ fn run(ctx: &Context) -> anyhow::Result<Report> {
         let target = unique_name("datagen-baseline");
         create_topic(&ctx.bootstrap, &target, 1)?;
         let elapsed = produce_file(&ctx.bootstrap, &target, &input, timeout)?;
-        baseline.push(records as f64 / elapsed.as_secs_f64());
+        measured.baseline(records, elapsed);
         delete_topics(&ctx.bootstrap, &[&topic, &target]);
     }
 
-    let rate = median(&sluice);
-    let baseline_rate = median(&baseline);
-    report.set_rate(rate, value_bytes);
-    report.baseline_records_per_sec = baseline_rate;
-    report.lost = Some(lost);
-    report.duplicated = Some(duplicated);
-    report.dlq = Some(0);
-    report.peak_rss_bytes = Some(rss);
-    report.cpu_seconds = median(&cpu);
-    report.set_extra("records", records);
-    report.set_extra("value_bytes", value_bytes as u64);
-    report.set_extra("rounds", rounds as u64);
-    report.set_extra("baseline", "rdkafka producer of the same values");
-    report.set_extra("sluice_rounds_records_per_sec", sluice.clone());
-    report.set_extra("baseline_rounds_records_per_sec", baseline.clone());
-    if let (Some(rate), Some(baseline_rate)) = (rate, baseline_rate) {
-        let ratio = rate / baseline_rate;
-        report.ratio = Some(ratio);
+    let medians = measured.finish(
+        &mut report,
+        records,
+        value_bytes,
+        "rdkafka producer of the same values",
+    );
+    if let Some(medians) = medians {
         report.summary = format!(
             "{records} generated JSON records of ~{value_bytes} B, median of {rounds}: sluice \
-             {rate:.0}/s (generation included), raw producer {baseline_rate:.0}/s (ratio {ratio:.2})"
+             {:.0}/s (generation included), raw producer {:.0}/s (ratio {:.2})",
+            medians.rate, medians.baseline, medians.ratio
         );
     }
     Ok(report)

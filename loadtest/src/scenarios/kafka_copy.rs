@@ -6,7 +6,8 @@
 
 use std::time::{Duration, Instant};
 
-use super::{Context, median};
+use super::Context;
+use super::throughput::Rounds;
 use crate::accounting::compare_lines;
 use crate::baseline::consume_produce;
 use crate::broker::{create_topic, delete_topics, unique_name};
@@ -53,13 +54,12 @@ pub fn run(ctx: &Context, case: &CopyCase<'_>) -> anyhow::Result<Report> {
     let value_bytes = (case.source_value)(0).len();
 
     let mut report = Report::new(case.scenario);
-    let (mut baseline, mut sluice, mut cpu, mut rss) = (Vec::new(), Vec::new(), Vec::new(), 0);
-    let (mut lost, mut duplicated) = (0, 0);
+    let mut rounds = Rounds::default();
     for round in 0..case.rounds {
         let target = unique_name("copy-baseline");
         create_topic(&ctx.bootstrap, &target, 1)?;
         let elapsed = consume_produce::run(&ctx.bootstrap, &source, &target, records, timeout)?;
-        baseline.push(records as f64 / elapsed.as_secs_f64());
+        rounds.baseline(records, elapsed);
         delete_topics(&ctx.bootstrap, &[&target]);
 
         let dir = ctx.scratch(&format!("{}/{round}", case.scenario))?;
@@ -79,45 +79,26 @@ pub fn run(ctx: &Context, case: &CopyCase<'_>) -> anyhow::Result<Report> {
         let process = files.start(&ctx.sluice, "worker.log")?;
         let elapsed = wait_for_records(&ctx.bootstrap, &remote, records, started, timeout)
             .map_err(|error| error.context(process.log_tail()))?;
-        sluice.push(records as f64 / elapsed.as_secs_f64());
-        let usage = process.usage()?;
-        cpu.push(usage.cpu_seconds);
-        rss = rss.max(usage.memory.hwm_bytes);
+        rounds.sluice(records, elapsed, &process.usage()?);
         process.stop()?;
         let copied = read_values(&ctx.bootstrap, &remote, case.line_of, timeout)?;
-        let accounting = compare_lines(&case.expected, &copied);
-        lost += accounting.lost + accounting.unexpected;
-        duplicated += accounting.duplicated;
-        for failure in accounting.failures() {
-            report.fail(format!("round {round}: {failure}"));
-        }
+        rounds.account(&mut report, round, &compare_lines(&case.expected, &copied));
         delete_topics(&ctx.bootstrap, &[&remote]);
     }
     delete_topics(&ctx.bootstrap, &[&source]);
 
-    let rate = median(&sluice);
-    let baseline_rate = median(&baseline);
-    report.set_rate(rate, value_bytes);
-    report.baseline_records_per_sec = baseline_rate;
-    report.lost = Some(lost);
-    report.duplicated = Some(duplicated);
-    report.dlq = Some(0);
-    report.peak_rss_bytes = Some(rss);
-    report.cpu_seconds = median(&cpu);
-    report.set_extra("records", records);
-    report.set_extra("value_bytes", value_bytes as u64);
-    report.set_extra("rounds", case.rounds as u64);
-    report.set_extra("baseline", "rdkafka consume-produce loop");
-    report.set_extra("sluice_rounds_records_per_sec", sluice.clone());
-    report.set_extra("baseline_rounds_records_per_sec", baseline.clone());
-    if let (Some(rate), Some(baseline_rate)) = (rate, baseline_rate) {
-        let ratio = rate / baseline_rate;
-        report.ratio = Some(ratio);
-        report.set_target(Target::at_least("ratio", case.target_ratio), ratio);
+    let medians = rounds.finish(
+        &mut report,
+        records,
+        value_bytes,
+        "rdkafka consume-produce loop",
+    );
+    if let Some(medians) = medians {
+        report.set_target(Target::at_least("ratio", case.target_ratio), medians.ratio);
         report.summary = format!(
-            "{records} {}, median of {}: sluice {rate:.0}/s, consume-produce loop \
-             {baseline_rate:.0}/s (ratio {ratio:.2})",
-            case.described, case.rounds
+            "{records} {}, median of {}: sluice {:.0}/s, consume-produce loop {:.0}/s (ratio \
+             {:.2})",
+            case.described, case.rounds, medians.rate, medians.baseline, medians.ratio
         );
     }
     Ok(report)

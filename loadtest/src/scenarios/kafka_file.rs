@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::bail;
 
-use super::{Context, Scenario, median};
+use super::throughput::Rounds;
+use super::{Context, Scenario};
 use crate::accounting::compare_lines;
 use crate::baseline::rdkafka_loop::consume_to_file;
 use crate::broker::{create_topic, delete_topics, unique_name};
@@ -35,13 +36,12 @@ fn run(ctx: &Context) -> anyhow::Result<Report> {
     let expected = expected_lines(records);
 
     let mut report = Report::new(SCENARIO.name);
-    let (mut sluice, mut baseline, mut cpu, mut rss) = (Vec::new(), Vec::new(), Vec::new(), 0);
-    let (mut lost, mut duplicated) = (0, 0);
+    let mut measured = Rounds::default();
     for round in 0..rounds {
         let dir = ctx.scratch(&format!("{}/{round}", SCENARIO.name))?;
         let baseline_output = dir.join("baseline.txt");
         let elapsed = consume_to_file(&ctx.bootstrap, &topic, &baseline_output, records, timeout)?;
-        baseline.push(records as f64 / elapsed.as_secs_f64());
+        measured.baseline(records, elapsed);
 
         let output = dir.join("sink.txt");
         let mut files = WorkerFiles::new(
@@ -80,42 +80,27 @@ fn run(ctx: &Context) -> anyhow::Result<Report> {
             process.ensure_running()?;
             std::thread::sleep(Duration::from_millis(2));
         }
-        let elapsed = started.elapsed();
-        sluice.push(records as f64 / elapsed.as_secs_f64());
-        let usage = process.usage()?;
-        cpu.push(usage.cpu_seconds);
-        rss = rss.max(usage.memory.hwm_bytes);
+        measured.sluice(records, started.elapsed(), &process.usage()?);
         process.stop()?;
-        let accounting = compare_lines(&expected, &read(&output)?);
-        lost += accounting.lost + accounting.unexpected;
-        duplicated += accounting.duplicated;
-        for failure in accounting.failures() {
-            report.fail(format!("round {round}: {failure}"));
-        }
+        measured.account(
+            &mut report,
+            round,
+            &compare_lines(&expected, &read(&output)?),
+        );
     }
     delete_topics(&ctx.bootstrap, &[&topic]);
 
-    let rate = median(&sluice);
-    let baseline_rate = median(&baseline);
-    report.set_rate(rate, VALUE_BYTES);
-    report.baseline_records_per_sec = baseline_rate;
-    report.lost = Some(lost);
-    report.duplicated = Some(duplicated);
-    report.dlq = Some(0);
-    report.peak_rss_bytes = Some(rss);
-    report.cpu_seconds = median(&cpu);
-    report.set_extra("records", records);
-    report.set_extra("value_bytes", VALUE_BYTES as u64);
-    report.set_extra("rounds", rounds as u64);
-    report.set_extra("baseline", "rdkafka consumer writing the file");
-    report.set_extra("sluice_rounds_records_per_sec", sluice.clone());
-    report.set_extra("baseline_rounds_records_per_sec", baseline.clone());
-    if let (Some(rate), Some(baseline_rate)) = (rate, baseline_rate) {
-        let ratio = rate / baseline_rate;
-        report.ratio = Some(ratio);
+    let medians = measured.finish(
+        &mut report,
+        records,
+        VALUE_BYTES,
+        "rdkafka consumer writing the file",
+    );
+    if let Some(medians) = medians {
         report.summary = format!(
-            "{records} records of {VALUE_BYTES} B, median of {rounds}: sluice {rate:.0}/s \
-             (group join included), raw consumer {baseline_rate:.0}/s (ratio {ratio:.2})"
+            "{records} records of {VALUE_BYTES} B, median of {rounds}: sluice {:.0}/s (group \
+             join included), raw consumer {:.0}/s (ratio {:.2})",
+            medians.rate, medians.baseline, medians.ratio
         );
     }
     Ok(report)

@@ -20,6 +20,7 @@ mod poison_records_dlq;
 mod stalled_sink;
 mod startup;
 mod task_panics;
+mod throughput;
 mod worker_kill_restart;
 
 /// Every scenario, in the order a full run takes them.
