@@ -313,13 +313,7 @@ impl Cast {
         plan: &Plan,
         values: Vec<Value>,
     ) -> Result<(), TransformError> {
-        let cast = sluice_codecs::Struct::from_values(SchemaRef::clone(&plan.schema), values)?;
-        record.set_part(
-            self.part,
-            Some(SchemaRef::clone(&plan.schema)),
-            Value::Struct(cast),
-        );
-        Ok(())
+        util::set_checked_struct(record, self.part, &plan.schema, values)
     }
 
     fn cast_with_schema(
@@ -365,11 +359,7 @@ impl Cast {
         updated.optional = schema.optional;
         let updated = updated.into_ref();
         Ok(Arc::new(Plan {
-            checks: updated
-                .fields()
-                .iter()
-                .map(|field| util::ValueCheck::of(&field.schema))
-                .collect(),
+            checks: util::ValueCheck::of_fields(&updated),
             schema: updated,
             cast_positions: targets
                 .iter()

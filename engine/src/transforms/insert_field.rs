@@ -351,11 +351,7 @@ impl InsertField {
         }
         let updated = util::copy_schema_basics(schema, util::struct_type(fields)?).into_ref();
         Ok(Arc::new(Plan {
-            checks: updated
-                .fields()
-                .iter()
-                .map(|field| util::ValueCheck::of(&field.schema))
-                .collect(),
+            checks: util::ValueCheck::of_fields(&updated),
             schema: updated,
             inputs: schema.fields().len(),
             positional: util::positional(schema),

@@ -136,10 +136,7 @@ impl MaskField {
                 .iter()
                 .map(|field| self.fields.contains(&field.name))
                 .collect(),
-            checks: fields
-                .iter()
-                .map(|field| util::ValueCheck::of(&field.schema))
-                .collect(),
+            checks: util::ValueCheck::of_fields(schema),
             mask_positions: fields
                 .iter()
                 .enumerate()

@@ -193,13 +193,7 @@ impl ReplaceField {
             position += 1;
             kept
         });
-        let replaced = sluice_codecs::Struct::from_values(SchemaRef::clone(&plan.schema), values)?;
-        record.set_part(
-            self.part,
-            Some(SchemaRef::clone(&plan.schema)),
-            Value::Struct(replaced),
-        );
-        Ok(())
+        util::set_checked_struct(record, self.part, &plan.schema, values)
     }
 
     fn renamed<'a>(&'a self, name: &'a str) -> &'a str {
@@ -247,11 +241,7 @@ impl ReplaceField {
         let updated = util::copy_schema_basics(schema, util::struct_type(fields)?).into_ref();
         Ok(Arc::new(Plan {
             input: schema.clone().into_ref(),
-            checks: updated
-                .fields()
-                .iter()
-                .map(|field| util::ValueCheck::of(&field.schema))
-                .collect(),
+            checks: util::ValueCheck::of_fields(&updated),
             schema: updated,
             kept: (0..schema.fields().len())
                 .map(|position| sources.contains(&position))

@@ -18,7 +18,7 @@ use super::date_format::DateFormat;
 use super::util::{
     REPLACE_NULL_WITH_DEFAULT, SchemaCache, copy_schema_basics, default_if_null, field_value,
     java_class_name, replace_null_with_default_key, require_map, require_struct_or_null,
-    take_field_value, take_struct, take_struct_values, uses_defaults,
+    set_checked_struct, take_field_value, take_struct, take_struct_values, uses_defaults,
 };
 use super::{Outcome, Transform, TransformError};
 
@@ -438,13 +438,7 @@ impl TimestampConverter {
                 *slot = converted;
             }
         }
-        let rebuilt = Struct::from_values(SchemaRef::clone(&plan.schema), values)?;
-        record.set_part(
-            self.part,
-            Some(SchemaRef::clone(&plan.schema)),
-            Value::Struct(rebuilt),
-        );
-        Ok(())
+        set_checked_struct(record, self.part, &plan.schema, values)
     }
 
     /// The struct schema with the field's schema replaced by the target type's; a struct

@@ -20,8 +20,8 @@ pub(crate) use requirements::{
 };
 pub(crate) use schema::{
     build_struct, copy_schema_basics, default_if_null, effective_value, field_value, map_get,
-    map_put, part_value_mut, positional, struct_type, take_field_value, take_struct,
-    take_struct_values, uses_defaults,
+    map_put, part_value_mut, positional, set_checked_struct, struct_type, take_field_value,
+    take_struct, take_struct_values, uses_defaults,
 };
 pub(crate) use schema_cache::SchemaCache;
 pub(crate) use value_check::ValueCheck;

@@ -5,6 +5,20 @@ use sluice_codecs::{Field, Schema, SchemaRef, Struct, Type, Value};
 use crate::record::{Record, RecordPart};
 use crate::transforms::TransformError;
 
+/// Sets `part` of `record` to the struct of `schema` holding `values`: the fast path of a
+/// transform whose plan already checked every value against `schema`, so unlike
+/// [`build_struct`] the struct is not validated again.
+pub(crate) fn set_checked_struct(
+    record: &mut Record,
+    part: RecordPart,
+    schema: &SchemaRef,
+    values: Vec<Value>,
+) -> Result<(), TransformError> {
+    let rebuilt = Struct::from_values(SchemaRef::clone(schema), values)?;
+    record.set_part(part, Some(SchemaRef::clone(schema)), Value::Struct(rebuilt));
+    Ok(())
+}
+
 /// The value under string key `key` in schemaless map entries.
 pub(crate) fn map_get<'a>(entries: &'a [(Value, Value)], key: &str) -> Option<&'a Value> {
     entries

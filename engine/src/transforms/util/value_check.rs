@@ -21,6 +21,15 @@ pub(crate) enum ValueCheck {
 }
 
 impl ValueCheck {
+    /// The checks of the fields of struct schema `schema`, in field order.
+    pub(crate) fn of_fields(schema: &Schema) -> Box<[Self]> {
+        schema
+            .fields()
+            .iter()
+            .map(|field| Self::of(&field.schema))
+            .collect()
+    }
+
     /// The check for values of `schema`.
     pub(crate) fn of(schema: &Schema) -> Self {
         let variant = match schema.logical_type() {
