@@ -56,7 +56,7 @@ impl KafkaAdmin {
     /// An admin client with `config`; each operation waits up to `timeout`.
     pub fn new(config: &KafkaClientConfig, timeout: Duration) -> Result<Self, KafkaClientError> {
         let inner = config
-            .to_rdkafka()
+            .to_rdkafka()?
             .create()
             .map_err(|error| KafkaClientError::client("creating the admin client", error))?;
         let embedded = config

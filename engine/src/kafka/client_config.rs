@@ -7,6 +7,7 @@
 use indexmap::IndexMap;
 
 use super::java_keys::{Translation, translate};
+use super::tls_stores;
 use crate::config::{ConfigError, RawConfig};
 
 /// Which client of a task a config is for.
@@ -83,6 +84,9 @@ const PRINCIPAL_OVERRIDABLE: &[&str] = &["sasl.jaas.config", "sasl.mechanism", "
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct KafkaClientConfig {
     settings: IndexMap<String, String>,
+    /// Java trust and key store keys, resolved when the client is built
+    /// ([`super::tls_stores`]).
+    stores: IndexMap<String, String>,
     dropped: Vec<DroppedKey>,
 }
 
@@ -104,6 +108,11 @@ impl KafkaClientConfig {
     /// Sets a Java client key, translated to librdkafka; a key librdkafka cannot take is
     /// recorded in [`KafkaClientConfig::dropped`] instead.
     pub fn set_java(&mut self, key: &str, value: &str) -> Result<&mut Self, ConfigError> {
+        if tls_stores::is_store_key(key) {
+            self.dropped.retain(|dropped| dropped.key != key);
+            self.stores.insert(key.to_owned(), value.to_owned());
+            return Ok(self);
+        }
         match translate(key, value)? {
             Translation::Drop(reason) => self.drop_key(key, reason),
             Translation::Set(settings) => {
@@ -163,8 +172,10 @@ impl KafkaClientConfig {
         ("reconnect.backoff.max.ms", "1000"),
     ];
 
-    /// The config as rdkafka takes it, on top of [`Self::JAVA_DEFAULTS`].
-    pub fn to_rdkafka(&self) -> rdkafka::ClientConfig {
+    /// The config as rdkafka takes it, on top of [`Self::JAVA_DEFAULTS`]. When
+    /// `security.protocol` uses TLS, the Java trust and key stores are read here and become
+    /// librdkafka's TLS settings; a store that cannot be read is an error naming its key.
+    pub fn to_rdkafka(&self) -> Result<rdkafka::ClientConfig, ConfigError> {
         let mut config = rdkafka::ClientConfig::new();
         for (key, value) in Self::JAVA_DEFAULTS {
             config.set(*key, *value);
@@ -172,7 +183,12 @@ impl KafkaClientConfig {
         for (key, value) in &self.settings {
             config.set(key, value);
         }
-        config
+        if tls_stores::uses_tls(self.get("security.protocol")) {
+            for (key, value) in tls_stores::librdkafka_settings(&self.stores)? {
+                config.set(key, value);
+            }
+        }
+        Ok(config)
     }
 }
 
@@ -434,7 +450,7 @@ mod tests {
 
     #[test]
     fn clients_reconnect_with_the_java_backoff_unless_set() {
-        let config = KafkaClientConfig::new().to_rdkafka();
+        let config = KafkaClientConfig::new().to_rdkafka().expect("no stores");
         assert_eq!(config.get("reconnect.backoff.ms"), Some("50"));
         assert_eq!(config.get("reconnect.backoff.max.ms"), Some("1000"));
         let config = task_client_config(
@@ -444,8 +460,36 @@ mod tests {
             TASK,
         )
         .expect("valid")
-        .to_rdkafka();
+        .to_rdkafka()
+        .expect("no stores");
         assert_eq!(config.get("reconnect.backoff.max.ms"), Some("5000"));
+    }
+
+    #[test]
+    fn java_trust_stores_are_read_only_when_the_protocol_uses_tls() {
+        let truststore = format!(
+            "{}/tests/fixtures/tls/truststore.jks",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let worker = raw(&[
+            ("producer.security.protocol", "SSL"),
+            ("producer.ssl.truststore.location", &truststore),
+            ("producer.ssl.truststore.password", "changeit"),
+        ]);
+        let config = task_client_config(ClientRole::Producer, &worker, &raw(&[]), TASK)
+            .expect("valid")
+            .to_rdkafka()
+            .expect("the store reads");
+        let pem = config.get("ssl.ca.pem").expect("trusted certificates");
+        assert!(pem.starts_with("-----BEGIN CERTIFICATE-----"), "{pem}");
+        assert_eq!(config.get("ssl.truststore.location"), None);
+
+        let plaintext = raw(&[("producer.ssl.truststore.location", "/nonexistent.jks")]);
+        let config = task_client_config(ClientRole::Producer, &plaintext, &raw(&[]), TASK)
+            .expect("valid")
+            .to_rdkafka()
+            .expect("a plaintext client never reads its stores");
+        assert_eq!(config.get("ssl.ca.pem"), None);
     }
 
     #[test]

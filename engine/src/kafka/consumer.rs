@@ -75,7 +75,7 @@ impl KafkaConsumer {
     /// offsets-topic reader) gets [`ASSIGN_ONLY_GROUP`].
     pub fn new(config: &KafkaClientConfig) -> Result<Self, KafkaClientError> {
         let (sender, events) = crossbeam_channel::unbounded();
-        let mut rdkafka_config = config.to_rdkafka();
+        let mut rdkafka_config = config.to_rdkafka()?;
         if config.get("group.id").is_none() {
             rdkafka_config.set("group.id", ASSIGN_ONLY_GROUP);
         }

@@ -11,7 +11,8 @@
 //! | `interceptor.classes`, `metric.reporters`, `metrics.num.samples`, `metrics.sample.window.ms`, `metrics.recording.level`, `auto.include.jmx.reporter`, `security.providers`, `enable.metrics.push` | dropped | Java plug-in classes and JMX |
 //! | `max.block.ms` | dropped | `send` never blocks in librdkafka; a full queue is waited out by the caller |
 //! | `metadata.max.idle.ms`, `default.api.timeout.ms`, `socket.connection.setup.timeout.max.ms`, `exclude.internal.topics`, `max.poll.records`, `internal.leave.group.on.close` | dropped | no librdkafka equivalent |
-//! | `ssl.keystore.type`, `ssl.truststore.type`, `ssl.truststore.location`, `ssl.truststore.password`, `ssl.truststore.certificates`, `ssl.protocol`, `ssl.enabled.protocols`, `ssl.keymanager.algorithm`, `ssl.trustmanager.algorithm`, `ssl.secure.random.implementation`, `ssl.engine.factory.class`, `ssl.client.auth` | dropped | JVM/JKS specifics; give librdkafka PEM files with `ssl.ca.location` |
+//! | `ssl.truststore.*`, `ssl.keystore.*`, `ssl.key.password` | read when the client is built | JKS, PKCS#12 and PEM stores become librdkafka's TLS settings ([`super::tls_stores`]) |
+//! | `ssl.protocol`, `ssl.enabled.protocols`, `ssl.keymanager.algorithm`, `ssl.trustmanager.algorithm`, `ssl.secure.random.implementation`, `ssl.engine.factory.class`, `ssl.client.auth` | dropped | JVM TLS specifics |
 //! | `sasl.jaas.config` | `sasl.username` + `sasl.password` for the `PlainLoginModule` and `ScramLoginModule`; dropped otherwise | librdkafka has no JAAS |
 //! | `sasl.mechanism` | `sasl.mechanisms` | |
 //! | `sasl.login.callback.handler.class`, `sasl.client.callback.handler.class`, `sasl.login.class` | dropped | Java classes |
@@ -87,23 +88,6 @@ const DROPPED: &[(&str, &str)] = &[
         "no librdkafka equivalent; the pipeline sizes its own batches",
     ),
     ("internal.leave.group.on.close", "no librdkafka equivalent"),
-    ("ssl.keystore.type", "a JVM keystore setting"),
-    (
-        "ssl.truststore.type",
-        "a JVM truststore setting; use ssl.ca.location",
-    ),
-    (
-        "ssl.truststore.location",
-        "a JVM truststore; use ssl.ca.location with a PEM file",
-    ),
-    (
-        "ssl.truststore.password",
-        "a JVM truststore; use ssl.ca.location with a PEM file",
-    ),
-    (
-        "ssl.truststore.certificates",
-        "a JVM truststore; use ssl.ca.pem",
-    ),
     ("ssl.protocol", "a JVM TLS setting"),
     ("ssl.enabled.protocols", "a JVM TLS setting"),
     ("ssl.keymanager.algorithm", "a JVM TLS setting"),

@@ -2,7 +2,8 @@
 //! `BaseConsumer`, driven from pipeline threads) behind thin wrappers.
 //!
 //! - [`client_config`]: a task client's settings with Kafka Connect's defaults and layering
-//!   (§3.4), Java keys translated by [`java_keys`].
+//!   (§3.4), Java keys translated by [`java_keys`], Java trust and key stores read by
+//!   [`tls_stores`] (JKS through [`jks`]).
 //! - [`KafkaProducer`], [`KafkaConsumer`], [`KafkaAdmin`]: the clients, moving
 //!   [`KafkaMessage`]s.
 //! - [`TopicCreation`]: `topic.creation.*` groups, creating a source task's topics before the
@@ -13,8 +14,10 @@ pub mod client_config;
 mod consumer;
 mod embedded;
 pub mod java_keys;
+mod jks;
 mod message;
 mod producer;
+mod tls_stores;
 mod topic_creation;
 
 pub use admin::{CreateOutcome, KafkaAdmin, NewTopicSpec};

@@ -63,7 +63,7 @@ impl KafkaProducer {
     pub fn new(config: &KafkaClientConfig) -> Result<Self, KafkaClientError> {
         let (sender, deliveries) = crossbeam_channel::unbounded();
         let inner = config
-            .to_rdkafka()
+            .to_rdkafka()?
             .create_with_context(DeliveryContext { deliveries: sender })
             .map_err(|error| KafkaClientError::client("creating the producer", error))?;
         Ok(Self {

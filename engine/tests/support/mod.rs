@@ -12,8 +12,22 @@ use sluice_engine::kafka::KafkaClientConfig;
 /// The test broker's address. Fails the test, saying how to start the broker, when nothing
 /// answers there: a test that needs the broker never skips silently.
 pub fn bootstrap() -> String {
-    let address =
-        std::env::var("SLUICE_TEST_BOOTSTRAP").unwrap_or_else(|_| "127.0.0.1:19092".to_owned());
+    broker_address("SLUICE_TEST_BOOTSTRAP", "127.0.0.1:19092")
+}
+
+/// The TLS test broker (`security.protocol=SSL`), checked like [`bootstrap`].
+pub fn ssl_bootstrap() -> String {
+    broker_address("SLUICE_TEST_SSL_BOOTSTRAP", "127.0.0.1:19093")
+}
+
+/// The SASL_SSL test broker (SCRAM-SHA-512, user `sluice`, password `sluice-secret`), checked
+/// like [`bootstrap`].
+pub fn sasl_ssl_bootstrap() -> String {
+    broker_address("SLUICE_TEST_SASL_SSL_BOOTSTRAP", "127.0.0.1:19094")
+}
+
+fn broker_address(variable: &str, default: &str) -> String {
+    let address = std::env::var(variable).unwrap_or_else(|_| default.to_owned());
     let first = address
         .split(',')
         .next()
@@ -27,10 +41,15 @@ pub fn bootstrap() -> String {
         .is_some_and(|addr| TcpStream::connect_timeout(&addr, Duration::from_secs(2)).is_ok());
     assert!(
         reachable,
-        "the Kafka test broker is not reachable at {address} (SLUICE_TEST_BOOTSTRAP): \
+        "the Kafka test broker is not reachable at {address} ({variable}): \
          run scripts/test-broker.sh first"
     );
     address
+}
+
+/// A file of the test CA fixtures (`engine/tests/fixtures/tls`).
+pub fn tls_fixture(name: &str) -> String {
+    format!("{}/tests/fixtures/tls/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
 /// A topic (or group) name no other test run uses.
