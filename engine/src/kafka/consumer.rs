@@ -1,6 +1,7 @@
 //! [`KafkaConsumer`]: rdkafka's `BaseConsumer` moving [`KafkaMessage`]s, with rebalances
 //! reported on a channel.
 
+use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender};
@@ -23,20 +24,42 @@ pub enum RebalanceEvent {
     Revoked(Vec<TopicPartition>),
 }
 
+/// Called on the polling thread when partitions are about to be revoked, before librdkafka
+/// gives them up: returns the offsets to commit for them, which are committed synchronously
+/// before the rebalance goes on (Kafka Connect's `onPartitionsRevoked`).
+pub type RevokeHandler = Box<dyn FnMut(&[TopicPartition]) -> PartitionOffsets + Send>;
+
 struct RebalanceContext {
     events: Sender<RebalanceEvent>,
+    /// When set, revocations go to it instead of [`RebalanceEvent::Revoked`].
+    on_revoke: Mutex<Option<RevokeHandler>>,
+}
+
+impl RebalanceContext {
+    fn on_revoke(&self) -> MutexGuard<'_, Option<RevokeHandler>> {
+        self.on_revoke
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
 }
 
 impl ClientContext for RebalanceContext {}
 
 impl ConsumerContext for RebalanceContext {
-    fn pre_rebalance(&self, _consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
-        if let Rebalance::Revoke(partitions) = rebalance {
-            // The receiver lives in the same `KafkaConsumer`; it is gone only while dropping.
-            let _ = self
-                .events
-                .send(RebalanceEvent::Revoked(partition_list(partitions)));
+    fn pre_rebalance(&self, consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+        let Rebalance::Revoke(list) = rebalance else {
+            return;
+        };
+        let partitions = partition_list(list);
+        if let Some(handler) = self.on_revoke().as_mut() {
+            let offsets = handler(&partitions);
+            if let Err(error) = commit_sync(consumer, &offsets) {
+                tracing::warn!(%error, "committing the offsets of revoked partitions failed");
+            }
+            return;
         }
+        // The receiver lives in the same `KafkaConsumer`; it is gone only while dropping.
+        let _ = self.events.send(RebalanceEvent::Revoked(partitions));
     }
 
     fn post_rebalance(&self, _consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
@@ -46,6 +69,27 @@ impl ConsumerContext for RebalanceContext {
                 .send(RebalanceEvent::Assigned(partition_list(partitions)));
         }
     }
+}
+
+fn commit_sync(
+    consumer: &BaseConsumer<RebalanceContext>,
+    offsets: &PartitionOffsets,
+) -> Result<(), KafkaClientError> {
+    if offsets.is_empty() {
+        return Ok(());
+    }
+    let mut list = Tpl::with_capacity(offsets.len());
+    for (partition, offset) in offsets {
+        list.add_partition_offset(
+            &partition.topic,
+            partition.partition,
+            Offset::Offset(*offset),
+        )
+        .map_err(|error| KafkaClientError::client("committing offsets", error))?;
+    }
+    consumer
+        .commit(&list, CommitMode::Sync)
+        .map_err(|error| KafkaClientError::client("committing offsets", error))
 }
 
 fn partition_list(list: &TopicPartitionList) -> Vec<TopicPartition> {
@@ -80,7 +124,10 @@ impl KafkaConsumer {
             rdkafka_config.set("group.id", ASSIGN_ONLY_GROUP);
         }
         let inner = rdkafka_config
-            .create_with_context(RebalanceContext { events: sender })
+            .create_with_context(RebalanceContext {
+                events: sender,
+                on_revoke: Mutex::new(None),
+            })
             .map_err(|error| KafkaClientError::client("creating the consumer", error))?;
         Ok(Self { inner, events })
     }
@@ -175,23 +222,17 @@ impl KafkaConsumer {
         &self.events
     }
 
+    /// Sends revocations to `handler` (on the polling thread, inside `poll`), which returns the
+    /// offsets to commit before the partitions are given up; `None` goes back to
+    /// [`RebalanceEvent::Revoked`] events. Clear the handler before dropping what it holds
+    /// on to: closing the consumer revokes its partitions too.
+    pub fn set_revoke_handler(&self, handler: Option<RevokeHandler>) {
+        *self.inner.context().on_revoke() = handler;
+    }
+
     /// Commits `offsets` (the next offsets to consume) synchronously.
     pub fn commit(&self, offsets: &PartitionOffsets) -> Result<(), KafkaClientError> {
-        if offsets.is_empty() {
-            return Ok(());
-        }
-        let mut list = Tpl::with_capacity(offsets.len());
-        for (partition, offset) in offsets {
-            list.add_partition_offset(
-                &partition.topic,
-                partition.partition,
-                Offset::Offset(*offset),
-            )
-            .map_err(|error| KafkaClientError::client("committing offsets", error))?;
-        }
-        self.inner
-            .commit(&list, CommitMode::Sync)
-            .map_err(|error| KafkaClientError::client("committing offsets", error))
+        commit_sync(&self.inner, offsets)
     }
 
     /// The group's committed offsets of `partitions`; partitions without one are left out.

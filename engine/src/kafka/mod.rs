@@ -24,7 +24,7 @@ pub use admin::{CreateOutcome, KafkaAdmin, NewTopicSpec};
 pub use client_config::{
     ClientRole, DroppedKey, KafkaClientConfig, OverridePolicy, TaskClient, task_client_config,
 };
-pub use consumer::{KafkaConsumer, RebalanceEvent};
+pub use consumer::{KafkaConsumer, RebalanceEvent, RevokeHandler};
 pub use embedded::{
     EMBEDDED_BOOTSTRAP, EMBEDDED_DEFAULT_PARTITIONS, EmbeddedBroker, is_embedded,
     resolve_embedded_bootstrap,
