@@ -7,7 +7,13 @@
 //! - The **task thread** owns the task: `open`/`close` on rebalances, `put` (a retriable
 //!   failure redelivers the same batch after `context.timeout` or 100 ms), and every
 //!   `offset.flush.interval.ms` or on `request_commit`: `pre_commit` of what was put, then a
-//!   commit of the offsets it returns, never beyond what was consumed.
+//!   commit of the offsets it returns that were consumed from partitions still assigned.
+//!
+//! A revocation is handled as Kafka Connect's `onPartitionsRevoked`: inside the consumer's
+//! poll, the fetch thread hands it to the task thread (after the batches already queued) and
+//! waits; the task thread answers with `pre_commit`'s offsets for the revoked partitions, which
+//! the consumer commits synchronously before giving the partitions up, then closes them. The
+//! next owner starts where this task stopped.
 //!
 //! Offset resets (`context.reset_offset`) are taken after each `put` and sent to the fetch
 //! thread; records of that partition fetched before the seek are dropped (each batch carries
@@ -28,7 +34,6 @@ use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 use super::active_topics::TopicTracker;
 mod fetch;
 
-use fetch::Fetcher;
 use super::errant::SinkErrantReporter;
 use super::report::FailureReporter;
 use super::threads::PipelineThreads;
@@ -42,6 +47,7 @@ use crate::kafka::{KafkaConsumer, KafkaMessage};
 use crate::metrics::{ErrorMetrics, SinkMetrics};
 use crate::record::RecordBatch;
 use crate::transforms::TransformChain;
+use fetch::Fetcher;
 
 /// What a sink pipeline runs with, besides its task and clients.
 pub struct SinkPipelineConfig {
@@ -80,7 +86,12 @@ pub struct SinkClients {
 
 enum Event {
     Assigned(Vec<TopicPartition>),
-    Revoked(Vec<TopicPartition>),
+    Revoked {
+        partitions: Vec<TopicPartition>,
+        /// Where the fetch thread waits for the offsets to commit before the partitions go;
+        /// `None` when the revocation was already complete.
+        reply: Option<Sender<PartitionOffsets>>,
+    },
     Batch {
         records: RecordBatch,
         /// Next offset per partition after everything fetched for this batch (kept, dropped
@@ -201,7 +212,6 @@ impl SinkPipeline {
     }
 }
 
-
 struct TaskRunner {
     task: Box<dyn SinkTask>,
     context: SinkTaskContext,
@@ -244,8 +254,25 @@ impl TaskRunner {
                     self.task.open(&partitions)?;
                     self.metrics.partitions(self.context.assignment().len());
                 }
-                Ok(Event::Revoked(partitions)) => {
-                    self.commit();
+                Ok(Event::Revoked { partitions, reply }) => {
+                    let revoked: PartitionOffsets = self
+                        .committable()
+                        .into_iter()
+                        .filter(|(partition, _)| partitions.contains(partition))
+                        .collect();
+                    match reply {
+                        // The fetch thread may have given up waiting (stopping): then the
+                        // offsets are committed the usual way.
+                        Some(reply) => {
+                            if let Err(unsent) = reply.send(revoked) {
+                                let _ = self.controls.send(Control::Commit(unsent.into_inner()));
+                            }
+                        }
+                        None if !revoked.is_empty() => {
+                            let _ = self.controls.send(Control::Commit(revoked));
+                        }
+                        None => {}
+                    }
                     self.task.close(&partitions)?;
                     for partition in &partitions {
                         self.current.remove(partition);
@@ -337,22 +364,32 @@ impl TaskRunner {
 
     /// `pre_commit`, then a commit of what it returns that was consumed and is assigned.
     fn commit(&mut self) {
+        let assigned = self.context.assignment();
+        let committable: PartitionOffsets = self
+            .committable()
+            .into_iter()
+            .filter(|(partition, _)| assigned.contains(partition))
+            .collect();
+        if !committable.is_empty() {
+            let _ = self.controls.send(Control::Commit(committable));
+        }
+    }
+
+    /// What `pre_commit` returns of what was put, never beyond what was consumed.
+    fn committable(&mut self) -> PartitionOffsets {
         if self.current.is_empty() {
-            return;
+            return PartitionOffsets::new();
         }
         let Ok(offsets) = self.task.pre_commit(&self.current) else {
-            return;
+            return PartitionOffsets::new();
         };
-        let committable: PartitionOffsets = offsets
+        offsets
             .into_iter()
             .filter(|(partition, offset)| {
                 self.consumed
                     .get(partition)
                     .is_some_and(|consumed| offset <= consumed)
             })
-            .collect();
-        if !committable.is_empty() {
-            let _ = self.controls.send(Control::Commit(committable));
-        }
+            .collect()
     }
 }

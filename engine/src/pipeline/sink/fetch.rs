@@ -6,15 +6,15 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::{Receiver, SendTimeoutError, Sender};
+use crossbeam_channel::{Receiver, RecvTimeoutError, SendTimeoutError, Sender};
 
+use super::super::PipelineError;
 use super::super::active_topics::TopicTracker;
 use super::super::report::FailureReporter;
-use super::super::PipelineError;
 use super::{Control, Event, SinkPipelineConfig};
 use crate::connector::{PartitionOffsets, SinkTaskContext, TopicPartition};
 use crate::errors::{ErrorContext, FailedRecord, Failure, Stage, StageError};
-use crate::kafka::{KafkaConsumer, KafkaMessage, RebalanceEvent};
+use crate::kafka::{KafkaConsumer, KafkaMessage, RebalanceEvent, RevokeHandler};
 use crate::metrics::SinkMetrics;
 use crate::record::{Origin, Record, RecordBatch};
 use crate::transforms::Outcome;
@@ -43,7 +43,13 @@ impl Fetcher {
         events: Sender<Event>,
         controls: Receiver<Control>,
     ) -> Result<(), PipelineError> {
+        self.consumer.set_revoke_handler(Some(revoke_through_task(
+            events.clone(),
+            Arc::clone(&self.stop),
+        )));
         let result = self.fetch_loop(&events, &controls);
+        // The handler holds a sender: the task thread sees the channel close only without it.
+        self.consumer.set_revoke_handler(None);
         drop(events);
         // The task thread's final commit arrives after it saw the channel close.
         while let Ok(control) = controls.recv() {
@@ -123,7 +129,10 @@ impl Fetcher {
         while let Ok(event) = self.consumer.rebalance_events().try_recv() {
             let event = match event {
                 RebalanceEvent::Assigned(partitions) => Event::Assigned(partitions),
-                RebalanceEvent::Revoked(partitions) => Event::Revoked(partitions),
+                RebalanceEvent::Revoked(partitions) => Event::Revoked {
+                    partitions,
+                    reply: None,
+                },
             };
             if events.send(event).is_err() {
                 return false;
@@ -322,6 +331,36 @@ impl Fetcher {
             trace: error,
         }
     }
+}
+
+/// The consumer's revoke handler: hands the revocation to the task thread, behind the batches
+/// already queued, and waits for the offsets to commit. Gives up (committing nothing here)
+/// when the pipeline stops or the task thread is gone.
+fn revoke_through_task(events: Sender<Event>, stop: Arc<AtomicBool>) -> RevokeHandler {
+    const WAIT: Duration = Duration::from_millis(100);
+    Box::new(move |partitions: &[TopicPartition]| {
+        let (reply, offsets) = crossbeam_channel::bounded(1);
+        let mut event = Event::Revoked {
+            partitions: partitions.to_vec(),
+            reply: Some(reply),
+        };
+        loop {
+            match events.send_timeout(event, WAIT) {
+                Ok(()) => break,
+                Err(SendTimeoutError::Timeout(back)) if !stop.load(Ordering::SeqCst) => {
+                    event = back;
+                }
+                Err(_) => return PartitionOffsets::new(),
+            }
+        }
+        loop {
+            match offsets.recv_timeout(WAIT) {
+                Ok(offsets) => return offsets,
+                Err(RecvTimeoutError::Timeout) if !stop.load(Ordering::SeqCst) => {}
+                Err(_) => return PartitionOffsets::new(),
+            }
+        }
+    })
 }
 
 pub(super) fn note_consumed(consumed: &mut PartitionOffsets, message: &KafkaMessage) {
