@@ -13,7 +13,7 @@ pub use plugin::{
 };
 
 pub use sink::{
-    ErrantRecordReporter, PartitionOffsets, SinkConnector, SinkTask, SinkTaskContext,
+    ErrantRecordReporter, ErrantReport, PartitionOffsets, SinkConnector, SinkTask, SinkTaskContext,
     TopicPartition,
 };
 pub use source::{

@@ -51,11 +51,47 @@ pub trait SinkConnector: Connector {
 /// Reports a record the task could not process (KIP-610): it goes to the DLQ and/or the log,
 /// and counts as a failure against `errors.tolerance`.
 pub trait ErrantRecordReporter: Send + Sync {
-    /// Reports `record` with `error`. Returns once the report is written (Kafka returns a
-    /// future the framework awaits before committing offsets). An error means the task must
-    /// stop: the tolerance was exceeded ("Tolerance exceeded in error handler") or the DLQ
-    /// write failed; the sink pipeline fails the task either way.
-    fn report(&self, record: &Record, error: &ConnectError) -> Result<(), ConnectError>;
+    /// Reports `record` with `error` and returns at once with the report in flight (Kafka's
+    /// `Future<Void>`): the framework waits for every pending report before it commits the
+    /// offsets of the batch being put, so a task need not wait itself. An error means the task
+    /// must stop: the tolerance was exceeded ("Tolerance exceeded in error handler") or the
+    /// DLQ write failed; the sink pipeline fails the task either way.
+    fn report(&self, record: &Record, error: &ConnectError) -> Result<ErrantReport, ConnectError>;
+}
+
+type Wait = Box<dyn FnOnce() -> Result<(), ConnectError> + Send>;
+
+/// A report of an [`ErrantRecordReporter`], written or in flight.
+pub struct ErrantReport {
+    wait: Option<Wait>,
+}
+
+impl ErrantReport {
+    /// A report that is already written.
+    pub fn written() -> Self {
+        Self { wait: None }
+    }
+
+    /// A report in flight; `wait` blocks until it is written.
+    pub fn pending(wait: impl FnOnce() -> Result<(), ConnectError> + Send + 'static) -> Self {
+        Self {
+            wait: Some(Box::new(wait)),
+        }
+    }
+
+    /// Blocks until the report (and every report made before it) is written; the error is the
+    /// DLQ's (Kafka's `Future.get()`).
+    pub fn wait(self) -> Result<(), ConnectError> {
+        self.wait.map_or(Ok(()), |wait| wait())
+    }
+}
+
+impl std::fmt::Debug for ErrantReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ErrantReport")
+            .field("pending", &self.wait.is_some())
+            .finish()
+    }
 }
 
 #[derive(Default)]

@@ -4,8 +4,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use super::PipelineError;
 use super::report::FailureReporter;
-use crate::connector::{ConnectError, ErrantRecordReporter};
+use crate::connector::{ConnectError, ErrantRecordReporter, ErrantReport};
 use crate::errors::{ErrorContext, FailedRecord, Stage, Tolerance};
 use crate::kafka::KafkaMessage;
 use crate::record::{Origin, Record};
@@ -13,10 +14,10 @@ use crate::record::{Origin, Record};
 /// Where a consumed record came from: topic, partition, offset.
 type Location = (String, i32, i64);
 
-/// Reports records a sink task could not write. Each report is logged and written to the DLQ
-/// (the original consumed record) before `report` returns, so no report is pending when the
-/// pipeline commits offsets. Each report is a failure: with `errors.tolerance=none` it fails
-/// the task.
+/// Reports records a sink task could not write. Each report is logged and queued for the DLQ
+/// (the original consumed record) and `report` returns at once; the pipeline waits for the
+/// queued writes ([`SinkErrantReporter::flush`]) after each `put`, before that batch's offsets
+/// can be committed. Each report is a failure: with `errors.tolerance=none` it fails the task.
 pub(crate) struct SinkErrantReporter {
     reporter: Arc<FailureReporter>,
     connector: String,
@@ -57,6 +58,11 @@ impl SinkErrantReporter {
         }
     }
 
+    /// Waits until every report made so far is written to the DLQ.
+    pub(crate) fn flush(&self) -> Result<(), PipelineError> {
+        self.reporter.flush()
+    }
+
     /// The failure a report caused that ends the task, if any.
     pub(crate) fn take_failure(&self) -> Option<String> {
         lock(&self.failure).take()
@@ -94,7 +100,7 @@ fn location(record: &Record) -> Location {
 }
 
 impl ErrantRecordReporter for SinkErrantReporter {
-    fn report(&self, record: &Record, error: &ConnectError) -> Result<(), ConnectError> {
+    fn report(&self, record: &Record, error: &ConnectError) -> Result<ErrantReport, ConnectError> {
         let (topic, partition, offset) = location(record);
         let (exception_class, message) = match error {
             ConnectError::Retriable(message) => (
@@ -127,13 +133,17 @@ impl ErrantRecordReporter for SinkErrantReporter {
         if let Err(failure) = self
             .reporter
             .report(&context, FailedRecord::Consumed, original)
-            .and_then(|()| self.reporter.flush())
         {
             return Err(self.fail(format!("writing a reported record to the DLQ: {failure}")));
         }
         if self.tolerance == Tolerance::None {
             return Err(self.fail(format!("reported record: {error}")));
         }
-        Ok(())
+        let reporter = Arc::clone(&self.reporter);
+        Ok(ErrantReport::pending(move || {
+            reporter.flush().map_err(|failure| {
+                ConnectError::fatal(format!("writing a reported record to the DLQ: {failure}"))
+            })
+        }))
     }
 }

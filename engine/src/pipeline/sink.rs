@@ -20,9 +20,10 @@
 //! a per-partition seek epoch).
 //!
 //! Failed records (tolerated or reported by the task through its errant record reporter) are
-//! logged per `errors.log.*` and written, as consumed, to the DLQ. A report is written before
-//! it returns, so none is pending when offsets are committed; a report counts as a failure,
-//! and under `errors.tolerance=none` it fails the task.
+//! logged per `errors.log.*` and written, as consumed, to the DLQ. A task's report returns at
+//! once with the write in flight; the task thread waits for every write after each `put`,
+//! before that batch's offsets can be committed. A report counts as a failure, and under
+//! `errors.tolerance=none` it fails the task.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -332,7 +333,12 @@ impl TaskRunner {
                 });
             }
             match outcome {
-                Ok(()) => break,
+                Ok(()) => {
+                    if let Some(errant) = &self.errant {
+                        errant.flush()?;
+                    }
+                    break;
+                }
                 Err(ConnectError::Retriable(_)) => {
                     let wait = self
                         .context
