@@ -6,41 +6,61 @@ mod support;
 use std::path::Path;
 use std::time::Duration;
 
-use support::{Rest, Sluice, bootstrap, free_port, lines, unique, wait_for, write_properties};
+use support::{
+    Rest, Sluice, bootstrap, free_port, lines, sasl_ssl_bootstrap, unique, wait_for,
+    write_properties,
+};
 
 const TIMEOUT: Duration = Duration::from_secs(90);
 
-/// Writes worker, source and sink configs moving `input` through a one-partition topic into
-/// `output`; returns the REST port and the three paths.
+/// Writes worker, source and sink configs moving `input` through a one-partition topic of the
+/// test broker into `output`; returns the REST port and the three paths.
 fn pipeline_configs(
     dir: &Path,
     input: &Path,
     output: &Path,
     source_extra: &[(&str, &str)],
 ) -> (u16, [String; 3]) {
+    let bootstrap = bootstrap();
+    cluster_pipeline_configs(
+        dir,
+        input,
+        output,
+        source_extra,
+        &[("bootstrap.servers", &bootstrap)],
+    )
+}
+
+/// [`pipeline_configs`] for the cluster whose worker keys (`bootstrap.servers`, security
+/// keys) are `cluster`.
+fn cluster_pipeline_configs(
+    dir: &Path,
+    input: &Path,
+    output: &Path,
+    source_extra: &[(&str, &str)],
+    cluster: &[(&str, &str)],
+) -> (u16, [String; 3]) {
     let port = free_port();
     let topic = unique("lines");
     let worker = dir.join("worker.properties");
     let offsets = dir.join("offsets.bin").display().to_string();
     let listeners = format!("http://127.0.0.1:{port}");
-    write_properties(
-        &worker,
-        &[
-            ("bootstrap.servers", &bootstrap()),
-            (
-                "key.converter",
-                "org.apache.kafka.connect.storage.StringConverter",
-            ),
-            (
-                "value.converter",
-                "org.apache.kafka.connect.storage.StringConverter",
-            ),
-            ("offset.storage.file.filename", &offsets),
-            ("offset.flush.interval.ms", "500"),
-            ("listeners", &listeners),
-            ("task.restart.backoff.initial.ms", "200"),
-        ],
-    );
+    let mut worker_pairs = cluster.to_vec();
+    worker_pairs.extend_from_slice(&[
+        (
+            "key.converter",
+            "org.apache.kafka.connect.storage.StringConverter",
+        ),
+        (
+            "value.converter",
+            "org.apache.kafka.connect.storage.StringConverter",
+        ),
+        ("offset.storage.file.filename", &offsets),
+        ("offset.flush.interval.ms", "500"),
+        ("listeners", &listeners),
+        ("task.restart.backoff.initial.ms", "200"),
+    ]);
+    write_properties(&worker, &worker_pairs);
     let source = dir.join("source.properties");
     let input = input.display().to_string();
     let mut source_pairs = vec![
@@ -75,6 +95,50 @@ fn start(dir: &Path, configs: &[String; 3], log: &str) -> Sluice {
         .chain(configs.iter().map(String::as_str))
         .collect();
     Sluice::start(&args, &dir.join(log))
+}
+
+#[test]
+fn a_sasl_ssl_cluster_is_reached_with_a_java_workers_security_keys() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("input.txt");
+    let output = dir.path().join("output.txt");
+    let text: String = (0..200).map(|i| format!("secret line {i}\n")).collect();
+    std::fs::write(&input, &text).expect("input");
+    let truststore = format!(
+        "{}/../engine/tests/fixtures/tls/truststore.jks",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let jaas = r#"org.apache.kafka.common.security.scram.ScramLoginModule required username="sluice" password="sluice-secret";"#;
+    let bootstrap = sasl_ssl_bootstrap();
+    // As a Kafka Connect worker is configured: the worker's own keys, then again under
+    // `producer.` and `consumer.` for the tasks' clients.
+    let mut cluster = vec![("bootstrap.servers".to_owned(), bootstrap)];
+    for prefix in ["", "producer.", "consumer."] {
+        for (key, value) in [
+            ("security.protocol", "SASL_SSL"),
+            ("sasl.mechanism", "SCRAM-SHA-512"),
+            ("sasl.jaas.config", jaas),
+            ("ssl.truststore.location", truststore.as_str()),
+            ("ssl.truststore.password", "changeit"),
+        ] {
+            cluster.push((format!("{prefix}{key}"), value.to_owned()));
+        }
+    }
+    let cluster: Vec<(&str, &str)> = cluster
+        .iter()
+        .map(|(key, value)| (key.as_str(), value.as_str()))
+        .collect();
+    let (_, configs) = cluster_pipeline_configs(dir.path(), &input, &output, &[], &cluster);
+    let mut worker = start(dir.path(), &configs, "worker.log");
+    wait_for("every line in the output", TIMEOUT, &mut worker, || {
+        lines(&output).len() >= 200
+    });
+    assert_eq!(std::fs::read_to_string(&output).expect("output"), text);
+    assert!(
+        !worker.log_text().contains("sluice-secret"),
+        "the SCRAM password reached the log"
+    );
+    assert_eq!(worker.terminate(), Some(0), "SIGTERM stops it cleanly");
 }
 
 #[test]

@@ -14,8 +14,16 @@ use serde_json::Value;
 
 /// The test broker's address; fails (saying how to start it) when nothing answers there.
 pub fn bootstrap() -> String {
-    let address =
-        std::env::var("SLUICE_TEST_BOOTSTRAP").unwrap_or_else(|_| "127.0.0.1:19092".to_owned());
+    broker_address("SLUICE_TEST_BOOTSTRAP", "127.0.0.1:19092")
+}
+
+/// The SASL_SSL test broker (SCRAM-SHA-512, user `sluice`, password `sluice-secret`).
+pub fn sasl_ssl_bootstrap() -> String {
+    broker_address("SLUICE_TEST_SASL_SSL_BOOTSTRAP", "127.0.0.1:19094")
+}
+
+fn broker_address(variable: &str, default: &str) -> String {
+    let address = std::env::var(variable).unwrap_or_else(|_| default.to_owned());
     let first = address
         .split(',')
         .next()
@@ -29,7 +37,7 @@ pub fn bootstrap() -> String {
         .is_some_and(|addr| TcpStream::connect_timeout(&addr, Duration::from_secs(2)).is_ok());
     assert!(
         reachable,
-        "the Kafka test broker is not reachable at {address} (SLUICE_TEST_BOOTSTRAP): \
+        "the Kafka test broker is not reachable at {address} ({variable}): \
          run scripts/test-broker.sh first"
     );
     address
