@@ -4,9 +4,9 @@
 //! Layout (Sun's `JavaKeyStore`): magic `FEEDFEED`, version 1 or 2, an entry count, the
 //! entries, then a SHA-1 digest of (password as UTF-16BE, `"Mighty Aphrodite"` as UTF-8, everything
 //! before the digest). An entry is tagged 1 (private key: encrypted key, certificate chain) or
-//! 2 (trusted certificate); version 2 names each certificate's type. Only trusted
-//! certificates are taken; private keys are skipped undecrypted. Every length is checked
-//! against what is left of the file before anything is read or allocated.
+//! 2 (trusted certificate); version 2 names each certificate's type. Private keys come out
+//! still protected; [`super::jks_key`] decrypts them. Every length is checked against what is
+//! left of the file before anything is read or allocated.
 
 use openssl::sha::Sha1;
 
@@ -40,13 +40,27 @@ pub enum JksError {
     Integrity,
 }
 
-/// Reads `bytes` as a JKS key store and returns the DER bytes of its trusted certificates, in
-/// file order. With a `password` the store's digest is checked first, as Java does; without
-/// one it is not (Java loads a trust store without a password unchecked).
-pub fn trusted_certificates<'a>(
-    bytes: &'a [u8],
-    password: Option<&str>,
-) -> Result<Vec<&'a [u8]>, JksError> {
+/// A private key entry: the protected key and its certificate chain (DER), leaf first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrivateKeyEntry<'a> {
+    /// The key as stored: a DER `EncryptedPrivateKeyInfo` under Sun's JKS key protector.
+    pub protected_key: &'a [u8],
+    /// The certificate chain.
+    pub chain: Vec<&'a [u8]>,
+}
+
+/// What a JKS file holds, in file order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct JksStore<'a> {
+    /// The DER bytes of the trusted certificate entries.
+    pub trusted: Vec<&'a [u8]>,
+    /// The private key entries.
+    pub keys: Vec<PrivateKeyEntry<'a>>,
+}
+
+/// Reads `bytes` as a JKS key store. With a `password` the store's digest is checked first, as
+/// Java does; without one it is not (Java loads a trust store without a password unchecked).
+pub fn read<'a>(bytes: &'a [u8], password: Option<&str>) -> Result<JksStore<'a>, JksError> {
     let mut reader = Reader { bytes, at: 0 };
     if reader.u32()? != MAGIC {
         return Err(JksError::NotJks);
@@ -56,7 +70,7 @@ pub fn trusted_certificates<'a>(
         return Err(JksError::Version(version));
     }
     let count = reader.u32()?;
-    let mut certificates = Vec::new();
+    let mut store = JksStore::default();
     for _ in 0..count {
         let entry_at = reader.at;
         let tag = reader.u32()?;
@@ -64,13 +78,18 @@ pub fn trusted_certificates<'a>(
         reader.take(8)?; // creation time
         match tag {
             PRIVATE_KEY_ENTRY => {
-                reader.sized()?; // the encrypted private key
-                let chain = reader.u32()?;
-                for _ in 0..chain {
-                    reader.certificate(version)?;
+                let protected_key = reader.sized()?;
+                let length = reader.u32()?;
+                let mut chain = Vec::new();
+                for _ in 0..length {
+                    chain.push(reader.certificate(version)?);
                 }
+                store.keys.push(PrivateKeyEntry {
+                    protected_key,
+                    chain,
+                });
             }
-            TRUSTED_CERT_ENTRY => certificates.push(reader.certificate(version)?),
+            TRUSTED_CERT_ENTRY => store.trusted.push(reader.certificate(version)?),
             tag => return Err(JksError::UnknownEntry { tag, at: entry_at }),
         }
     }
@@ -81,7 +100,15 @@ pub fn trusted_certificates<'a>(
     {
         return Err(JksError::Integrity);
     }
-    Ok(certificates)
+    Ok(store)
+}
+
+/// The DER bytes of the store's trusted certificates ([`read`]'s `trusted`).
+pub fn trusted_certificates<'a>(
+    bytes: &'a [u8],
+    password: Option<&str>,
+) -> Result<Vec<&'a [u8]>, JksError> {
+    read(bytes, password).map(|store| store.trusted)
 }
 
 /// SHA-1 over the password's UTF-16BE code units, the salt phrase (UTF-8) and the store's
@@ -160,9 +187,13 @@ mod tests {
     }
 
     #[test]
-    fn skips_private_key_entries() {
-        let certificates = trusted_certificates(MIXED, Some("changeit")).expect("reads");
-        assert_eq!(certificates, vec![ca_der().as_slice()]);
+    fn private_key_entries_come_with_their_chain() {
+        let store = read(MIXED, Some("changeit")).expect("reads");
+        assert_eq!(store.trusted, vec![ca_der().as_slice()]);
+        assert_eq!(store.keys.len(), 1);
+        let leaf = openssl::x509::X509::from_der(store.keys[0].chain[0]).expect("X.509");
+        let subject = leaf.subject_name().entries().next().expect("CN");
+        assert_eq!(subject.data().as_slice(), b"client");
     }
 
     #[test]

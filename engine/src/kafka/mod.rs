@@ -15,6 +15,7 @@ mod consumer;
 mod embedded;
 pub mod java_keys;
 mod jks;
+mod jks_key;
 mod message;
 mod producer;
 mod tls_stores;

@@ -16,13 +16,15 @@
 //! | `ssl.keystore.location`, a PEM file (key and chain) | `ssl.key.location` and `ssl.certificate.location` |
 //! | `ssl.keystore.key`, `ssl.keystore.certificate.chain` (type `PEM`) | `ssl.key.pem`, `ssl.certificate.pem` |
 //! | `ssl.key.password` | `ssl.key.password` |
-//! | `ssl.keystore.location`, a JKS file | a config error: convert it to PKCS#12 |
+//! | `ssl.keystore.location`, a JKS file | its first private key (decrypted with `ssl.key.password`, else `ssl.keystore.password`) as `ssl.key.pem` and its chain as `ssl.certificate.pem` |
 
 use indexmap::IndexMap;
 use openssl::pkcs12::Pkcs12;
+use openssl::pkey::PKey;
 use openssl::x509::X509;
 
 use super::jks::{self, JksError};
+use super::jks_key::{self, JksKeyError};
 use crate::config::ConfigError;
 
 /// The Java store keys, held back until the client is built (their meaning depends on each
@@ -87,14 +89,13 @@ pub(crate) fn librdkafka_settings(
                 set("ssl.key.location", path.to_owned());
                 set("ssl.certificate.location", path.to_owned());
             }
-            StoreFile::Jks(_) => {
-                return Err(ConfigError::invalid(
-                    "ssl.keystore.location",
-                    path,
-                    "a JKS key store cannot be read by librdkafka; convert it to PKCS#12 with \
-                     `keytool -importkeystore -srckeystore <file> -destkeystore <file>.p12 \
-                     -deststoretype PKCS12` and set ssl.keystore.type=PKCS12",
-                ));
+            StoreFile::Jks(bytes) => {
+                let store_password = get("ssl.keystore.password");
+                let key_password = get("ssl.key.password").or(store_password);
+                let (key, chain) = jks_key_pem(&bytes, store_password, key_password, path)?;
+                set("ssl.key.pem", key);
+                set("ssl.certificate.pem", chain);
+                return Ok(settings);
             }
             StoreFile::Pkcs12(_) => {
                 set("ssl.keystore.location", path.to_owned());
@@ -166,6 +167,50 @@ fn jks_trusted_pem(
         ));
     }
     Ok(pem)
+}
+
+/// The first private key of a JKS key store (PKCS#8 PEM, unencrypted) and its chain (PEM).
+fn jks_key_pem(
+    bytes: &[u8],
+    store_password: Option<&str>,
+    key_password: Option<&str>,
+    path: &str,
+) -> Result<(String, String), ConfigError> {
+    let invalid = |reason: String| ConfigError::invalid("ssl.keystore.location", path, reason);
+    let store = jks::read(bytes, store_password).map_err(|error| match error {
+        JksError::Integrity => ConfigError::invalid(
+            "ssl.keystore.password",
+            "[hidden]",
+            format!("{error} (JKS key store {path})"),
+        ),
+        other => invalid(other.to_string()),
+    })?;
+    let entry = store
+        .keys
+        .first()
+        .ok_or_else(|| invalid("the JKS key store holds no private key".into()))?;
+    let pkcs8 =
+        jks_key::recover(entry.protected_key, key_password.unwrap_or("")).map_err(|error| {
+            match error {
+                JksKeyError::WrongPassword => ConfigError::invalid(
+                    "ssl.key.password",
+                    "[hidden]",
+                    format!("{error} from the JKS key store {path}: the key password is wrong"),
+                ),
+                other => invalid(other.to_string()),
+            }
+        })?;
+    let key = PKey::private_key_from_pkcs8(&pkcs8)
+        .and_then(|key| key.private_key_to_pem_pkcs8())
+        .map_err(|error| invalid(format!("the private key is not PKCS#8: {error}")))
+        .and_then(|pem| String::from_utf8(pem).map_err(|error| invalid(error.to_string())))?;
+    let mut chain = String::new();
+    for der in &entry.chain {
+        let certificate = X509::from_der(der)
+            .map_err(|error| invalid(format!("a chain certificate is not X.509: {error}")))?;
+        chain.push_str(&to_pem(&certificate).map_err(invalid)?);
+    }
+    Ok((key, chain))
 }
 
 fn pkcs12_certificates_pem(
@@ -319,10 +364,33 @@ mod tests {
                 ("ssl.key.password".to_owned(), "changeit".to_owned()),
             ]
         );
-        let jks = librdkafka_settings(&keys(&[("ssl.keystore.location", &fixture("mixed.jks"))]))
-            .expect_err("JKS key store");
-        assert!(jks.to_string().contains("ssl.keystore.location"), "{jks}");
-        assert!(jks.to_string().contains("PKCS#12"), "{jks}");
+    }
+
+    #[test]
+    fn a_jks_key_store_becomes_pem_key_and_chain() {
+        let jks = fixture("mixed.jks");
+        let settings = librdkafka_settings(&keys(&[
+            ("ssl.keystore.location", &jks),
+            ("ssl.keystore.password", "changeit"),
+        ]))
+        .expect("JKS key store");
+        let names: Vec<_> = settings.iter().map(|(key, _)| key.as_str()).collect();
+        assert_eq!(names, ["ssl.key.pem", "ssl.certificate.pem"]);
+        let key = PKey::private_key_from_pem(settings[0].1.as_bytes()).expect("PEM key");
+        let leaf = X509::from_pem(settings[1].1.as_bytes()).expect("PEM chain");
+        assert!(key.public_eq(&leaf.public_key().expect("public key")));
+
+        let wrong_key_password = librdkafka_settings(&keys(&[
+            ("ssl.keystore.location", &jks),
+            ("ssl.keystore.password", "changeit"),
+            ("ssl.key.password", "hunter2"),
+        ]))
+        .expect_err("wrong key password");
+        assert!(
+            wrong_key_password.to_string().contains("ssl.key.password"),
+            "{wrong_key_password}"
+        );
+        assert!(!wrong_key_password.to_string().contains("hunter2"));
     }
 
     #[test]
