@@ -344,3 +344,61 @@ fn nulls_maps_and_defaults_agree() {
             .ok();
     }
 }
+
+/// Appends `!` to the topic: a transform without struct plans.
+struct Shout;
+
+impl super::Transform for Shout {
+    fn apply(&self, record: &mut Record) -> Result<Outcome, super::TransformError> {
+        record.topic = format!("{}!", record.topic).into();
+        Ok(Outcome::Keep)
+    }
+}
+
+/// A built-in transform from `class` and its own settings.
+fn built(class: &str, pairs: &[(&str, &str)]) -> Box<dyn super::Transform> {
+    let registry = TransformRegistry::builtin();
+    let Some((plugin, part)) = registry.lookup(class) else {
+        panic!("{class} is built in")
+    };
+    (plugin.build)(&raw(pairs), part).expect("valid settings")
+}
+
+#[test]
+fn a_transform_without_plans_splits_the_run_and_records_still_agree() {
+    let mut chain = TransformChain::default();
+    chain
+        .push(
+            "replace",
+            built(
+                "ReplaceField$Value",
+                &[("exclude", "b"), ("renames", "a:x")],
+            ),
+        )
+        .push("shout", Box::new(Shout))
+        .push("mask", built("MaskField$Value", &[("fields", "c")]))
+        .push("cast", built("Cast$Value", &[("spec", "d:int64,g:int32")]))
+        .push(
+            "insert",
+            built("InsertField$Value", &[("topic.field", "topic")]),
+        );
+    let lens: Vec<_> = chain
+        .stages
+        .iter()
+        .map(|stage| stage.run.as_ref().map(|run| run.len()))
+        .collect();
+    assert_eq!(lens, [None, None, Some(3), Some(2), None]);
+    for _ in 0..2 {
+        let (result, output) =
+            same_both_ways(&chain, &record("events", Some(schema_v1()), good_v1()));
+        result.expect("applies");
+        assert_eq!(output.topic.as_str(), "events!");
+        let Value::Struct(output) = &output.value else {
+            panic!("a struct")
+        };
+        assert_eq!(output.values().last(), Some(&Value::from("events!")));
+        same_both_ways(&chain, &record("events", Some(schema_v2()), good_v2()))
+            .0
+            .expect("applies");
+    }
+}
