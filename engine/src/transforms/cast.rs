@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use sluice_codecs::{Schema, SchemaRef, SchemaType, Type, Value};
+use sluice_codecs::{Field, Schema, SchemaRef, Value};
 use smallvec::SmallVec;
 
 use crate::config::{
@@ -11,68 +11,14 @@ use crate::config::{
 };
 use crate::record::{Record, RecordPart};
 
+use super::cast_value::{Target, cast_value};
 use super::util::{self, SchemaCache};
-use super::{Outcome, Transform, TransformError};
-use crate::java_text;
-use crate::values::convert_to_string;
+use super::{Outcome, StructPlan, Transform, TransformError};
 
 /// Kafka's class name.
 pub(crate) const CLASS: &str = "org.apache.kafka.connect.transforms.Cast";
 const SPEC: &str = "spec";
 const PURPOSE: &str = "cast types";
-const SUPPORTED_INPUTS: &str =
-    "[INT8, INT16, INT32, INT64, FLOAT32, FLOAT64, BOOLEAN, STRING, BYTES]";
-const SUPPORTED_OUTPUTS: &str = "[INT8, INT16, INT32, INT64, FLOAT32, FLOAT64, BOOLEAN, STRING]";
-
-/// A type Cast can produce.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Target {
-    Int8,
-    Int16,
-    Int32,
-    Int64,
-    Float32,
-    Float64,
-    Boolean,
-    String,
-}
-
-impl Target {
-    /// Parses a spec type as `Schema.Type.valueOf(upper-case)` and checks it is an output type.
-    fn parse(text: &str) -> Result<Self, String> {
-        let upper = text.to_ascii_uppercase();
-        Ok(match upper.as_str() {
-            "INT8" => Self::Int8,
-            "INT16" => Self::Int16,
-            "INT32" => Self::Int32,
-            "INT64" => Self::Int64,
-            "FLOAT32" => Self::Float32,
-            "FLOAT64" => Self::Float64,
-            "BOOLEAN" => Self::Boolean,
-            "STRING" => Self::String,
-            "BYTES" | "ARRAY" | "MAP" | "STRUCT" => {
-                return Err(format!(
-                    "Cast transformation does not support casting to {upper}; supported types \
-                     are {SUPPORTED_OUTPUTS}"
-                ));
-            }
-            _ => return Err(format!("Invalid type found in casting spec: {text}")),
-        })
-    }
-
-    fn schema_type(self) -> Type {
-        match self {
-            Self::Int8 => Type::Int8,
-            Self::Int16 => Type::Int16,
-            Self::Int32 => Type::Int32,
-            Self::Int64 => Type::Int64,
-            Self::Float32 => Type::Float32,
-            Self::Float64 => Type::Float64,
-            Self::Boolean => Type::Boolean,
-            Self::String => Type::String,
-        }
-    }
-}
 
 /// What to cast: the whole key/value, or named top-level fields.
 #[derive(Debug, Clone, PartialEq)]
@@ -199,9 +145,15 @@ impl Transform for Cast {
                 };
                 // Filled in place: returning the inline values would copy them.
                 let mut casts = Casts::new();
-                if fits && self.checked_casts(value, &plan, &mut casts)? {
-                    self.cast_in_place(record, &plan, &mut casts)?;
-                    return Ok(Outcome::Keep);
+                if fits && let CastSpec::Fields(_) = self.spec {
+                    let original = util::require_struct(value, PURPOSE)?;
+                    let fields = original.schema().fields();
+                    if self.checked_casts(original.values(), fields, &plan, false, &mut casts)? {
+                        let (input, mut values) = util::take_struct(record, self.part);
+                        self.put_casts(&mut values, input.fields(), &plan, &mut casts);
+                        util::set_checked_struct(record, self.part, &plan.schema, values)?;
+                        return Ok(Outcome::Keep);
+                    }
                 }
                 let value = self.cast_with_schema(schema, value, &plan)?;
                 (Some(SchemaRef::clone(&plan.schema)), value)
@@ -209,6 +161,48 @@ impl Transform for Cast {
         };
         record.set_part(self.part, schema, value);
         Ok(Outcome::Keep)
+    }
+
+    fn struct_part(&self) -> Option<RecordPart> {
+        match self.spec {
+            CastSpec::Fields(_) => Some(self.part),
+            CastSpec::Whole(_) => None,
+        }
+    }
+
+    fn struct_plan(&self, input: &SchemaRef) -> Option<StructPlan> {
+        let plan = self
+            .cache
+            .entry_or_try_insert(input, |schema| self.derive(schema))
+            .ok()?;
+        Some(StructPlan::new(
+            SchemaRef::clone(&plan.schema),
+            Arc::clone(&plan),
+        ))
+    }
+
+    fn apply_planned(
+        &self,
+        plan: &StructPlan,
+        input: &Schema,
+        values: &mut Vec<Value>,
+        _record: &Record,
+        valid: &mut bool,
+    ) -> bool {
+        let (Some(plan), CastSpec::Fields(_)) = (plan.state::<Plan>(), &self.spec) else {
+            return false;
+        };
+        let fields = input.fields();
+        let mut casts = Casts::new();
+        if !matches!(
+            self.checked_casts(values, fields, plan, *valid, &mut casts),
+            Ok(true)
+        ) {
+            return false;
+        }
+        self.put_casts(values, fields, plan, &mut casts);
+        *valid = true;
+        true
     }
 }
 
@@ -227,29 +221,45 @@ impl Cast {
         Ok(Value::Map(updated))
     }
 
-    /// For a per-field spec: pushes the cast values of the cast fields onto `casts` in field
-    /// order and tells whether they and every kept value are valid for the plan's output
-    /// fields, so the struct can be rebuilt in place without re-validating it. False for a
-    /// whole-value spec or when something is invalid.
+    /// For a per-field spec: pushes the cast values of the cast fields of `values` (a struct
+    /// of `fields`) onto `casts` in field order and tells whether they and every kept value are
+    /// valid for the plan's output fields, so the struct can be rebuilt in place without
+    /// re-validating it. When `known_valid` (every value is valid for its field) and no default
+    /// can stand in for a null, only the cast values are checked, as the other fields keep
+    /// their schemas.
     fn checked_casts(
         &self,
-        value: &Value,
+        values: &[Value],
+        fields: &[Field],
         plan: &Plan,
+        known_valid: bool,
         casts: &mut Casts,
     ) -> Result<bool, TransformError> {
-        if let CastSpec::Whole(_) = self.spec {
-            return Ok(false);
-        }
-        let original = util::require_struct(value, PURPOSE)?;
-        let fields = original.schema().fields();
         let outputs = plan.schema.fields();
-        let values = original.values();
         if !plan.positional
             || fields.len() != outputs.len()
             || values.len() != fields.len()
             || plan.targets.len() != fields.len()
         {
             return Ok(false);
+        }
+        if known_valid && !plan.defaults {
+            for (position, target) in plan.cast_positions.iter() {
+                let (Some(stored), Some(field), Some(output), Some(check)) = (
+                    values.get(*position),
+                    fields.get(*position),
+                    outputs.get(*position),
+                    plan.checks.get(*position),
+                ) else {
+                    return Ok(false);
+                };
+                let cast = cast_value(Some(&field.schema), stored, *target)?;
+                if !check.passes(&cast, &output.schema) {
+                    return Ok(false);
+                }
+                casts.push(cast);
+            }
+            return Ok(true);
         }
         let mut valid = true;
         for (((stored, field), (output, check)), target) in values
@@ -271,29 +281,20 @@ impl Cast {
         Ok(valid)
     }
 
-    /// Puts `casts` (from [`Cast::checked_casts`]) in place of the cast fields' values in the
-    /// record's own value vector, under the plan's output schema.
-    fn cast_in_place(
-        &self,
-        record: &mut Record,
-        plan: &Plan,
-        casts: &mut Casts,
-    ) -> Result<(), TransformError> {
-        let (input, mut values) = util::take_struct(record, self.part);
+    /// Puts `casts` (from [`Cast::checked_casts`]) in place of the cast fields' values in
+    /// `values` (a struct of `fields`); with defaults, the other null values become their
+    /// field's default.
+    fn put_casts(&self, values: &mut [Value], fields: &[Field], plan: &Plan, casts: &mut Casts) {
         if !plan.defaults {
             for ((position, _), cast) in plan.cast_positions.iter().zip(casts.drain(..)) {
                 if let Some(slot) = values.get_mut(*position) {
                     *slot = cast;
                 }
             }
-            return self.put_cast(record, plan, values);
+            return;
         }
         let mut casts = casts.drain(..);
-        for ((value, field), target) in values
-            .iter_mut()
-            .zip(input.fields())
-            .zip(plan.targets.iter())
-        {
+        for ((value, field), target) in values.iter_mut().zip(fields).zip(plan.targets.iter()) {
             match target {
                 Some(_) => {
                     if let Some(cast) = casts.next() {
@@ -303,17 +304,6 @@ impl Cast {
                 None => util::default_if_null(value, field, self.replace_null_with_default),
             }
         }
-        self.put_cast(record, plan, values)
-    }
-
-    /// Puts the cast values back under the plan's output schema.
-    fn put_cast(
-        &self,
-        record: &mut Record,
-        plan: &Plan,
-        values: Vec<Value>,
-    ) -> Result<(), TransformError> {
-        util::set_checked_struct(record, self.part, &plan.schema, values)
     }
 
     fn cast_with_schema(
@@ -408,177 +398,6 @@ fn cast_default(schema: &Schema, target: Target) -> Result<Option<Value>, Transf
         .as_ref()
         .map(|default| cast_value(Some(schema), default, target))
         .transpose()
-}
-
-/// Kafka's `Cast.castValueToType`: casts one value whose schema is `schema` (or, schemaless,
-/// inferred from the value).
-fn cast_value(
-    schema: Option<&Schema>,
-    value: &Value,
-    target: Target,
-) -> Result<Value, TransformError> {
-    if value.is_null() {
-        return Ok(Value::Null);
-    }
-    let input = match schema {
-        Some(schema) => schema.schema_type(),
-        None => inferred_type(value)?,
-    };
-    if !input.is_primitive() {
-        return Err(TransformError::data(format!(
-            "Cast transformation does not support casting from {input}; supported types are \
-             {SUPPORTED_INPUTS}"
-        )));
-    }
-    let encoded = match (value, target) {
-        (_, Target::String) => value.clone(),
-        (Value::Date(days), _) => Value::Int32(*days),
-        (Value::Time(millis), _) => Value::Int32(*millis),
-        (Value::Timestamp(millis), _) => Value::Int64(*millis),
-        _ => value.clone(),
-    };
-    match target {
-        Target::Int8 | Target::Int16 | Target::Int32 | Target::Int64 => {
-            cast_integer(&encoded, target)
-        }
-        Target::Float32 => cast_float32(&encoded).map(Value::Float32),
-        Target::Float64 => cast_float64(&encoded).map(Value::Float64),
-        Target::Boolean => cast_boolean(&encoded).map(Value::Boolean),
-        Target::String => Ok(Value::string(cast_string(&encoded)?)),
-    }
-}
-
-/// Connect's `ConnectSchema.schemaType(value.getClass())` for a schemaless value.
-fn inferred_type(value: &Value) -> Result<SchemaType, TransformError> {
-    Ok(match value {
-        Value::Boolean(_) => SchemaType::Boolean,
-        Value::Int8(_) => SchemaType::Int8,
-        Value::Int16(_) => SchemaType::Int16,
-        Value::Int32(_) => SchemaType::Int32,
-        Value::Int64(_) => SchemaType::Int64,
-        Value::Float32(_) => SchemaType::Float32,
-        Value::Float64(_) => SchemaType::Float64,
-        Value::String(_) => SchemaType::String,
-        Value::Bytes(_) => SchemaType::Bytes,
-        Value::Array(_) => SchemaType::Array,
-        Value::Map(_) => SchemaType::Map,
-        Value::Struct(_) => SchemaType::Struct,
-        other => {
-            return Err(TransformError::data(format!(
-                "Cast transformation was passed a value of type {} which is not supported by \
-                 Connect's data API",
-                util::java_class(other)
-            )));
-        }
-    })
-}
-
-fn unexpected(value: &Value) -> TransformError {
-    TransformError::data(format!(
-        "Unexpected type in Cast transformation: {}",
-        util::java_class(value)
-    ))
-}
-
-fn out_of_range(text: &str) -> TransformError {
-    TransformError::data(format!(
-        "Value ({text}) was out of range for requested data type"
-    ))
-}
-
-/// `Number.byteValue()`…`longValue()`, `true`→1, or `Byte.parseByte`…`Long.parseLong`.
-fn cast_integer(value: &Value, target: Target) -> Result<Value, TransformError> {
-    // Java narrows a float through int (saturating) for byte/short/int, and through long for long.
-    let float_wide = |float: f64| {
-        if target == Target::Int64 {
-            float as i64
-        } else {
-            i64::from(float as i32)
-        }
-    };
-    let wide = match value {
-        Value::Int8(n) => i64::from(*n),
-        Value::Int16(n) => i64::from(*n),
-        Value::Int32(n) => i64::from(*n),
-        Value::Int64(n) => *n,
-        Value::Float32(f) => float_wide(f64::from(*f)),
-        Value::Float64(f) => float_wide(*f),
-        Value::Decimal(decimal) => java_text::decimal_long_value(decimal),
-        Value::Boolean(flag) => i64::from(*flag),
-        Value::String(text) => return parse_integer(text, target),
-        other => return Err(unexpected(other)),
-    };
-    Ok(match target {
-        Target::Int8 => Value::Int8(wide as i8),
-        Target::Int16 => Value::Int16(wide as i16),
-        Target::Int32 => Value::Int32(wide as i32),
-        _ => Value::Int64(wide),
-    })
-}
-
-fn parse_integer(text: &str, target: Target) -> Result<Value, TransformError> {
-    let parsed = match target {
-        Target::Int8 => text.parse().map(Value::Int8).ok(),
-        Target::Int16 => text.parse().map(Value::Int16).ok(),
-        Target::Int32 => text.parse().map(Value::Int32).ok(),
-        _ => text.parse().map(Value::Int64).ok(),
-    };
-    parsed.ok_or_else(|| out_of_range(text))
-}
-
-fn cast_float32(value: &Value) -> Result<f32, TransformError> {
-    Ok(match value {
-        Value::Int8(n) => f32::from(*n),
-        Value::Int16(n) => f32::from(*n),
-        Value::Int32(n) => *n as f32,
-        Value::Int64(n) => *n as f32,
-        Value::Float32(f) => *f,
-        Value::Float64(f) => *f as f32,
-        Value::Decimal(decimal) => decimal.to_string().parse().unwrap_or(f32::NAN),
-        Value::Boolean(flag) => f32::from(u8::from(*flag)),
-        Value::String(text) => java_text::parse_float(text).ok_or_else(|| out_of_range(text))?,
-        other => return Err(unexpected(other)),
-    })
-}
-
-fn cast_float64(value: &Value) -> Result<f64, TransformError> {
-    Ok(match value {
-        Value::Int8(n) => f64::from(*n),
-        Value::Int16(n) => f64::from(*n),
-        Value::Int32(n) => f64::from(*n),
-        Value::Int64(n) => *n as f64,
-        Value::Float32(f) => f64::from(*f),
-        Value::Float64(f) => *f,
-        Value::Decimal(decimal) => decimal.to_f64(),
-        Value::Boolean(flag) => f64::from(u8::from(*flag)),
-        Value::String(text) => java_text::parse_double(text).ok_or_else(|| out_of_range(text))?,
-        other => return Err(unexpected(other)),
-    })
-}
-
-/// `Number.longValue() != 0`, the boolean itself, or `Boolean.parseBoolean`.
-fn cast_boolean(value: &Value) -> Result<bool, TransformError> {
-    Ok(match value {
-        Value::Int8(n) => *n != 0,
-        Value::Int16(n) => *n != 0,
-        Value::Int32(n) => *n != 0,
-        Value::Int64(n) => *n != 0,
-        Value::Float32(f) => *f as i64 != 0,
-        Value::Float64(f) => *f as i64 != 0,
-        Value::Decimal(decimal) => java_text::decimal_long_value(decimal) != 0,
-        Value::Boolean(flag) => *flag,
-        Value::String(text) => text.eq_ignore_ascii_case("true"),
-        other => return Err(unexpected(other)),
-    })
-}
-
-/// Java's `toString`, ISO patterns for dates and base64 for bytes: for the primitive and logical
-/// types Cast accepts, exactly what Connect's `Values.convertToString` writes.
-fn cast_string(value: &Value) -> Result<String, TransformError> {
-    match value {
-        Value::Array(_) | Value::Map(_) | Value::Struct(_) => Err(unexpected(value)),
-        scalar => convert_to_string(None, scalar).ok_or_else(|| unexpected(scalar)),
-    }
 }
 
 #[cfg(test)]

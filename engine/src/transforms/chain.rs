@@ -7,6 +7,7 @@ use crate::config::{ConfigError, ConfigType, RawConfig};
 use crate::predicates::{Predicate, PredicateRegistry};
 use crate::record::{Record, RecordBatch};
 
+use super::fusion::{self, FusedRun, RunStage};
 use super::{Outcome, Transform, TransformError, TransformRegistry};
 
 /// A transform in the chain failed on a record.
@@ -24,6 +25,8 @@ struct Stage {
     transform: Box<dyn Transform>,
     predicate: Option<Arc<dyn Predicate>>,
     negate: bool,
+    /// The fused run starting at this transform, if any.
+    run: Option<FusedRun>,
 }
 
 impl Stage {
@@ -32,6 +35,16 @@ impl Stage {
         self.predicate
             .as_ref()
             .is_none_or(|predicate| self.negate ^ predicate.test(record))
+    }
+}
+
+impl RunStage for Stage {
+    fn alias(&self) -> &str {
+        &self.alias
+    }
+
+    fn transform(&self) -> &dyn Transform {
+        self.transform.as_ref()
     }
 }
 
@@ -74,9 +87,12 @@ impl TransformChain {
                 transform,
                 predicate,
                 negate,
+                run: None,
             });
         }
-        Ok(Self { stages })
+        let mut chain = Self { stages };
+        chain.fuse();
+        Ok(chain)
     }
 
     /// Adds a transform at the end, without a predicate.
@@ -86,8 +102,23 @@ impl TransformChain {
             transform,
             predicate: None,
             negate: false,
+            run: None,
         });
+        self.fuse();
         self
+    }
+
+    /// Finds the runs of transforms that can be applied fused ([`fusion`]).
+    fn fuse(&mut self) {
+        let described: Vec<(&dyn Transform, bool)> = self
+            .stages
+            .iter()
+            .map(|stage| (stage.transform.as_ref(), stage.predicate.is_some()))
+            .collect();
+        let runs = fusion::plan_runs(&described);
+        for (stage, run) in self.stages.iter_mut().zip(runs) {
+            stage.run = run;
+        }
     }
 
     /// Number of transforms.
@@ -102,7 +133,16 @@ impl TransformChain {
 
     /// Runs `record` through the chain. A dropped record stops the chain.
     pub fn apply(&self, record: &mut Record) -> Result<Outcome, ChainError> {
-        for stage in &self.stages {
+        let mut next = 0;
+        while let Some(stage) = self.stages.get(next) {
+            if let Some(run) = &stage.run {
+                let done = self.apply_run(next, run, record)?;
+                if done > 0 {
+                    next += done;
+                    continue;
+                }
+            }
+            next += 1;
             if !stage.applies_to(record) {
                 continue;
             }
@@ -115,6 +155,19 @@ impl TransformChain {
             }
         }
         Ok(Outcome::Keep)
+    }
+
+    /// Applies the fused `run` starting at stage `start`; says how many transforms it applied.
+    fn apply_run(
+        &self,
+        start: usize,
+        run: &FusedRun,
+        record: &mut Record,
+    ) -> Result<usize, ChainError> {
+        match self.stages.get(start..start + run.len()) {
+            Some(stages) => run.apply(stages, record),
+            None => Ok(0),
+        }
     }
 
     /// Runs every record of `batch` through the chain, keeping the survivors in order. A record
@@ -413,3 +466,7 @@ mod tests {
 #[cfg(test)]
 #[path = "plan_cache_tests.rs"]
 mod plan_cache_tests;
+
+#[cfg(test)]
+#[path = "fusion_tests.rs"]
+mod fusion_tests;

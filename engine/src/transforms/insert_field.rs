@@ -3,13 +3,13 @@
 
 use std::sync::Arc;
 
-use sluice_codecs::{Schema, SchemaRef, Struct, Value};
+use sluice_codecs::{Field, Schema, SchemaRef, Struct, Value};
 
 use crate::config::{ConfigDef, ConfigError, ConfigKey, ConfigType, Importance, RawConfig};
 use crate::record::{Origin, Record, RecordPart};
 
 use super::util::{self, SchemaCache};
-use super::{Outcome, Transform, TransformError};
+use super::{Outcome, StructPlan, Transform, TransformError};
 
 /// Kafka's class name.
 pub(crate) const CLASS: &str = "org.apache.kafka.connect.transforms.InsertField";
@@ -173,16 +173,10 @@ impl Transform for InsertField {
                 let (plan, fits) = self
                     .cache
                     .get_for_struct(schema, original, |schema| self.derive(schema))?;
-                let mut inserted: [Value; MAX_INSERTIONS] = std::array::from_fn(|_| Value::Null);
-                let mut count = 0;
-                self.each_insertion(record, true, |_, value| {
-                    if let Some(slot) = inserted.get_mut(count) {
-                        *slot = value;
-                        count += 1;
-                    }
-                })?;
-                let inserted = &mut inserted[..count];
-                if fits && self.all_valid(original, inserted, &plan) {
+                let mut inserted = no_insertions();
+                let inserted = self.inserted(record, &mut inserted)?;
+                let fields = original.schema().fields();
+                if fits && self.all_valid(original.values(), fields, inserted, &plan, false) {
                     self.insert_in_place(record, &plan, inserted)?;
                     return Ok(Outcome::Keep);
                 }
@@ -205,6 +199,53 @@ impl Transform for InsertField {
         record.set_part(self.part, schema, value);
         Ok(Outcome::Keep)
     }
+
+    fn struct_part(&self) -> Option<RecordPart> {
+        Some(self.part)
+    }
+
+    fn struct_plan(&self, input: &SchemaRef) -> Option<StructPlan> {
+        let plan = self
+            .cache
+            .entry_or_try_insert(input, |schema| self.derive(schema))
+            .ok()?;
+        Some(StructPlan::new(
+            SchemaRef::clone(&plan.schema),
+            Arc::clone(&plan),
+        ))
+    }
+
+    fn apply_planned(
+        &self,
+        plan: &StructPlan,
+        input: &Schema,
+        values: &mut Vec<Value>,
+        record: &Record,
+        valid: &mut bool,
+    ) -> bool {
+        let Some(plan) = plan.state::<Plan>() else {
+            return false;
+        };
+        let mut inserted = no_insertions();
+        let Ok(inserted) = self.inserted(record, &mut inserted) else {
+            return false;
+        };
+        let fields = input.fields();
+        if !self.all_valid(values, fields, inserted, plan, *valid) {
+            return false;
+        }
+        self.append(values, fields, plan, inserted);
+        *valid = true;
+        true
+    }
+}
+
+/// The values InsertField adds to one record, before they are moved into its struct.
+type Inserted = [Value; MAX_INSERTIONS];
+
+/// Room for the values InsertField adds to one record, all null.
+fn no_insertions() -> Inserted {
+    std::array::from_fn(|_| Value::Null)
 }
 
 /// How many fields InsertField can add: topic, partition, offset, timestamp and static.
@@ -224,24 +265,57 @@ struct Plan {
 }
 
 impl InsertField {
-    /// Whether the original values followed by the inserted ones are each valid for the
-    /// updated schema's field in that position, so the struct can be rebuilt in place without
-    /// re-validating it.
-    fn all_valid(&self, original: &Struct, inserted: &[Value], plan: &Plan) -> bool {
-        let fields = original.schema().fields();
+    /// The values to insert for `record`, in schema order, written into `slots`.
+    fn inserted<'s>(
+        &self,
+        record: &Record,
+        slots: &'s mut Inserted,
+    ) -> Result<&'s mut [Value], TransformError> {
+        let mut count = 0;
+        self.each_insertion(record, true, |_, value| {
+            if let Some(slot) = slots.get_mut(count) {
+                *slot = value;
+                count += 1;
+            }
+        })?;
+        Ok(&mut slots[..count])
+    }
+
+    /// Whether `values` (a struct of `fields`) followed by the inserted ones are each valid for
+    /// the updated schema's field in that position, so the struct can be rebuilt in place
+    /// without re-validating it. When `known_valid` (every value is valid for its field) and no
+    /// default can stand in for a null, only the inserted values are checked, as the input
+    /// fields keep their schemas.
+    fn all_valid(
+        &self,
+        values: &[Value],
+        fields: &[Field],
+        inserted: &[Value],
+        plan: &Plan,
+        known_valid: bool,
+    ) -> bool {
         let outputs = plan.schema.fields();
-        plan.positional
-            && fields.len() == plan.inputs
-            && original.values().len() == fields.len()
-            && fields.len() + inserted.len() == outputs.len()
-            && original
-                .values()
+        if !plan.positional
+            || fields.len() != plan.inputs
+            || values.len() != fields.len()
+            || fields.len() + inserted.len() != outputs.len()
+        {
+            return false;
+        }
+        if known_valid && !plan.defaults {
+            let added = outputs.iter().zip(plan.checks.iter()).skip(fields.len());
+            return inserted
                 .iter()
-                .zip(fields)
-                .map(|(stored, field)| util::effective_value(stored, field, plan.defaults))
-                .chain(inserted)
-                .zip(outputs.iter().zip(plan.checks.iter()))
-                .all(|(value, (output, check))| check.passes(value, &output.schema))
+                .zip(added)
+                .all(|(value, (output, check))| check.passes(value, &output.schema));
+        }
+        values
+            .iter()
+            .zip(fields)
+            .map(|(stored, field)| util::effective_value(stored, field, plan.defaults))
+            .chain(inserted.iter())
+            .zip(outputs.iter().zip(plan.checks.iter()))
+            .all(|(value, (output, check))| check.passes(value, &output.schema))
     }
 
     /// Appends the `inserted` values (checked by [`InsertField::all_valid`]) to the record's
@@ -253,8 +327,24 @@ impl InsertField {
         inserted: &mut [Value],
     ) -> Result<(), TransformError> {
         let (input, mut values) = util::take_struct(record, self.part);
+        self.append(&mut values, input.fields(), plan, inserted);
+        let updated = SchemaRef::clone(&plan.schema);
+        let rebuilt = Struct::from_values(SchemaRef::clone(&updated), values)?;
+        record.set_part(self.part, Some(updated), Value::Struct(rebuilt));
+        Ok(())
+    }
+
+    /// Appends the `inserted` values to `values` (a struct of `fields`); with defaults, null
+    /// values become their field's default first.
+    fn append(
+        &self,
+        values: &mut Vec<Value>,
+        fields: &[Field],
+        plan: &Plan,
+        inserted: &mut [Value],
+    ) {
         if plan.defaults {
-            for (value, field) in values.iter_mut().zip(input.fields()) {
+            for (value, field) in values.iter_mut().zip(fields) {
                 util::default_if_null(value, field, self.replace_null_with_default);
             }
         }
@@ -263,10 +353,6 @@ impl InsertField {
                 .iter_mut()
                 .map(|value| std::mem::replace(value, Value::Null)),
         );
-        let updated = SchemaRef::clone(&plan.schema);
-        let rebuilt = Struct::from_values(SchemaRef::clone(&updated), values)?;
-        record.set_part(self.part, Some(updated), Value::Struct(rebuilt));
-        Ok(())
     }
 
     /// The configured fields with their values for `record`, in schema order; null where the
@@ -361,175 +447,5 @@ impl InsertField {
 }
 
 #[cfg(test)]
-mod tests {
-    use sluice_codecs::Struct;
-
-    use super::*;
-    use crate::record::SourceMap;
-    use crate::transforms::test_support::{raw, sink_record};
-
-    fn insert(pairs: &[(&str, &str)]) -> Box<dyn Transform> {
-        build(&raw(pairs), Some(RecordPart::Value)).expect("valid InsertField config")
-    }
-
-    fn all_fields() -> Box<dyn Transform> {
-        insert(&[
-            ("topic.field", "topic!"),
-            ("partition.field", "partition"),
-            ("offset.field", "offset?"),
-            ("timestamp.field", "ts"),
-            ("static.field", "env"),
-            ("static.value", "prod"),
-        ])
-    }
-
-    fn value_schema() -> SchemaRef {
-        Schema::structure([("id", Schema::int32().into_ref())])
-            .with_name("com.example.Order")
-            .into_ref()
-    }
-
-    fn value() -> Value {
-        Value::Struct(
-            Struct::from_values(value_schema(), vec![Value::Int32(1)]).expect("one field"),
-        )
-    }
-
-    #[test]
-    fn with_schema_metadata_fields_are_appended() {
-        let mut record = sink_record()
-            .with_value(Some(value_schema()), value())
-            .with_timestamp(Some(1_700_000_000_000));
-        all_fields().apply(&mut record).expect("inserts");
-        let expected = Schema::structure([
-            ("id", Schema::int32().into_ref()),
-            ("topic", Schema::string().into_ref()),
-            ("partition", Schema::int32().optional().into_ref()),
-            ("offset", Schema::int64().optional().into_ref()),
-            ("ts", Schema::timestamp().optional().into_ref()),
-            ("env", Schema::string().optional().into_ref()),
-        ])
-        .with_name("com.example.Order")
-        .into_ref();
-        assert_eq!(record.value_schema, Some(expected));
-        let Value::Struct(inserted) = &record.value else {
-            panic!("a struct")
-        };
-        assert_eq!(
-            inserted.values(),
-            [
-                Value::Int32(1),
-                Value::from("orders"),
-                Value::Int32(3),
-                Value::Int64(42),
-                Value::Timestamp(1_700_000_000_000),
-                Value::from("prod"),
-            ]
-        );
-    }
-
-    #[test]
-    fn schemaless_timestamps_are_longs_and_missing_metadata_is_skipped() {
-        let map = Value::Map(vec![(Value::from("id"), Value::Int32(1))]);
-        let mut record = sink_record()
-            .with_value(None, map.clone())
-            .with_timestamp(Some(5));
-        all_fields().apply(&mut record).expect("inserts");
-        assert_eq!(
-            record.value,
-            Value::Map(vec![
-                (Value::from("id"), Value::Int32(1)),
-                (Value::from("topic"), Value::from("orders")),
-                (Value::from("partition"), Value::Int32(3)),
-                (Value::from("offset"), Value::Int64(42)),
-                (Value::from("ts"), Value::Int64(5)),
-                (Value::from("env"), Value::from("prod")),
-            ])
-        );
-        let transform = insert(&[("timestamp.field", "ts")]);
-        let mut record = sink_record().with_value(None, map.clone());
-        transform.apply(&mut record).expect("inserts");
-        assert_eq!(record.value, map);
-    }
-
-    #[test]
-    fn offsets_are_only_for_sink_records() {
-        let transform = insert(&[("offset.field", "offset")]);
-        let mut record = Record::source("t", SourceMap::new(), SourceMap::new())
-            .with_value(None, Value::Map(vec![]));
-        let error = transform.apply(&mut record).expect_err("source record");
-        assert_eq!(
-            error.to_string(),
-            "Only SinkRecord supported for [field insertion], found: \
-             org.apache.kafka.connect.source.SourceRecord"
-        );
-    }
-
-    #[test]
-    fn tombstones_pass_and_other_values_are_rejected() {
-        let transform = insert(&[("topic.field", "t")]);
-        let mut record = sink_record();
-        transform.apply(&mut record).expect("null passes");
-        assert_eq!(record.value, Value::Null);
-        let mut record = sink_record().with_value(Some(Schema::int8().into_ref()), Value::Int8(1));
-        let error = transform.apply(&mut record).expect_err("not a struct");
-        assert_eq!(
-            error.to_string(),
-            "Only Struct objects supported for [field insertion], found: java.lang.Byte"
-        );
-    }
-
-    #[test]
-    fn key_variant_inserts_into_the_key() {
-        let transform =
-            build(&raw(&[("topic.field", "t")]), Some(RecordPart::Key)).expect("valid config");
-        let mut record = sink_record().with_key(None, Value::Map(vec![]));
-        transform.apply(&mut record).expect("inserts");
-        assert_eq!(
-            record.key,
-            Value::Map(vec![(Value::from("t"), Value::from("orders"))])
-        );
-    }
-
-    #[test]
-    fn config_needs_a_field_and_a_static_value() {
-        let error = build(&raw(&[]), Some(RecordPart::Value))
-            .err()
-            .expect("nothing to insert");
-        assert_eq!(error.key(), Some("topic.field"));
-        let error = build(&raw(&[("static.field", "env")]), Some(RecordPart::Value))
-            .err()
-            .expect("no static value");
-        assert_eq!(error.key(), Some("static.value"));
-        assert!(
-            error
-                .to_string()
-                .ends_with("No value specified for static field: env")
-        );
-    }
-
-    #[test]
-    fn null_fields_take_the_default_unless_told_not_to() {
-        let schema = Schema::structure([(
-            "n",
-            Schema::int32()
-                .optional()
-                .with_default(Value::Int32(9))
-                .into_ref(),
-        )])
-        .into_ref();
-        let value = Value::Struct(
-            Struct::from_values(SchemaRef::clone(&schema), vec![Value::Null]).expect("one field"),
-        );
-        for (setting, expected) in [("true", Value::Int32(9)), ("false", Value::Null)] {
-            let transform = insert(&[("topic.field", "t"), ("replace.null.with.default", setting)]);
-            let mut record =
-                sink_record().with_value(Some(SchemaRef::clone(&schema)), value.clone());
-            transform.apply(&mut record).expect("inserts");
-            let Value::Struct(inserted) = &record.value else {
-                panic!("a struct")
-            };
-            assert_eq!(inserted.values()[0], expected);
-        }
-    }
-}
+#[path = "insert_field_tests.rs"]
+mod tests;

@@ -3,7 +3,8 @@
 
 use std::sync::Arc;
 
-use sluice_codecs::{Decimal, Schema, SchemaRef, Str, Value};
+use sluice_codecs::{Decimal, Field, Schema, SchemaRef, Str, Value};
+use smallvec::SmallVec;
 
 use crate::config::{
     ConfigDef, ConfigError, ConfigKey, ConfigType, Importance, RawConfig, Validator,
@@ -11,7 +12,7 @@ use crate::config::{
 use crate::record::{Record, RecordPart};
 
 use super::util::{self, SchemaCache};
-use super::{Outcome, Transform, TransformError};
+use super::{Outcome, StructPlan, Transform, TransformError};
 
 /// Kafka's class name.
 pub(crate) const CLASS: &str = "org.apache.kafka.connect.transforms.MaskField";
@@ -102,8 +103,13 @@ impl Transform for MaskField {
                     .get_or_try_insert::<TransformError>(original.schema(), |schema| {
                         Ok(self.derive(schema))
                     })?;
-                if self.all_valid(original, &plan)? {
-                    return self.mask_in_place(record, &plan).map(|()| Outcome::Keep);
+                let fields = original.schema().fields();
+                if let Some(masks) = self.checked_masks(original.values(), fields, &plan, false)? {
+                    let (input, mut values) = util::take_struct(record, self.part);
+                    self.put_masks(&mut values, input.fields(), &plan, masks);
+                    let masked = sluice_codecs::Struct::from_values(input, values)?;
+                    *util::part_value_mut(record, self.part) = Value::Struct(masked);
+                    return Ok(Outcome::Keep);
                 }
                 let mut values = Vec::with_capacity(original.values().len());
                 for field in original.schema().fields() {
@@ -125,7 +131,42 @@ impl Transform for MaskField {
         *util::part_value_mut(record, self.part) = value;
         Ok(Outcome::Keep)
     }
+
+    fn struct_part(&self) -> Option<RecordPart> {
+        Some(self.part)
+    }
+
+    fn struct_plan(&self, input: &SchemaRef) -> Option<StructPlan> {
+        let plan = self
+            .cache
+            .entry_or_try_insert::<TransformError>(input, |schema| Ok(self.derive(schema)))
+            .ok()?;
+        Some(StructPlan::new(SchemaRef::clone(input), Arc::clone(&plan)))
+    }
+
+    fn apply_planned(
+        &self,
+        plan: &StructPlan,
+        input: &Schema,
+        values: &mut Vec<Value>,
+        _record: &Record,
+        valid: &mut bool,
+    ) -> bool {
+        let Some(plan) = plan.state::<Plan>() else {
+            return false;
+        };
+        let fields = input.fields();
+        let Ok(Some(masks)) = self.checked_masks(values, fields, plan, *valid) else {
+            return false;
+        };
+        self.put_masks(values, fields, plan, masks);
+        *valid = true;
+        true
+    }
 }
+
+/// The masked values of one struct's masked fields, kept inline for the few a config names.
+type Masks = SmallVec<[Value; 2]>;
 
 impl MaskField {
     /// What masking does to structs of `schema`, worked out once.
@@ -148,18 +189,38 @@ impl MaskField {
         })
     }
 
-    /// Whether the masked values of the masked fields and every kept value are valid for their
-    /// fields, so the struct can be edited in place without re-validating it. Fails as Kafka
-    /// does on a value that cannot be masked.
-    fn all_valid(
+    /// The masked values of the masked fields of `values` (a struct of `fields`), in field
+    /// order, when they and every kept value are valid for their fields, so the struct can be
+    /// edited in place without re-validating it; `None` when not. When `known_valid` (every
+    /// value is valid for its field) and no default can stand in for a null, only the masked
+    /// values are checked. Fails as Kafka does on a value that cannot be masked.
+    fn checked_masks(
         &self,
-        original: &sluice_codecs::Struct,
+        values: &[Value],
+        fields: &[Field],
         plan: &Plan,
-    ) -> Result<bool, TransformError> {
-        let fields = original.schema().fields();
-        let values = original.values();
+        known_valid: bool,
+    ) -> Result<Option<Masks>, TransformError> {
         if !plan.positional || values.len() != fields.len() || plan.masked.len() != fields.len() {
-            return Ok(false);
+            return Ok(None);
+        }
+        let mut masks = Masks::new();
+        if known_valid && !plan.defaults {
+            for position in plan.mask_positions.iter() {
+                let (Some(stored), Some(field), Some(check)) = (
+                    values.get(*position),
+                    fields.get(*position),
+                    plan.checks.get(*position),
+                ) else {
+                    return Ok(None);
+                };
+                let masked = self.masked(stored)?;
+                if !check.passes(&masked, &field.schema) {
+                    return Ok(None);
+                }
+                masks.push(masked);
+            }
+            return Ok(Some(masks));
         }
         let mut valid = true;
         for (((stored, field), masked), check) in values
@@ -170,40 +231,30 @@ impl MaskField {
         {
             let current = util::effective_value(stored, field, plan.defaults);
             valid &= if *masked {
-                check.passes(&self.masked(current)?, &field.schema)
+                let masked = self.masked(current)?;
+                let passes = check.passes(&masked, &field.schema);
+                masks.push(masked);
+                passes
             } else {
                 check.passes(current, &field.schema)
             };
         }
-        Ok(valid)
+        Ok(valid.then_some(masks))
     }
 
-    /// Masks the struct in the record's own value vector, keeping its schema.
-    fn mask_in_place(&self, record: &mut Record, plan: &Plan) -> Result<(), TransformError> {
-        let (input, mut values) = util::take_struct(record, self.part);
-        if !plan.defaults {
-            for position in plan.mask_positions.iter() {
-                if let Some(value) = values.get_mut(*position) {
-                    *value = self.masked(value)?;
-                }
-            }
-            let masked = sluice_codecs::Struct::from_values(input, values)?;
-            *util::part_value_mut(record, self.part) = Value::Struct(masked);
-            return Ok(());
-        }
-        for ((value, field), masked) in values
-            .iter_mut()
-            .zip(input.fields())
-            .zip(plan.masked.iter())
-        {
-            util::default_if_null(value, field, self.replace_null_with_default);
-            if *masked {
-                *value = self.masked(value)?;
+    /// Puts `masks` (from [`MaskField::checked_masks`]) in place of the masked fields' values;
+    /// with defaults, the other null values become their field's default.
+    fn put_masks(&self, values: &mut [Value], fields: &[Field], plan: &Plan, masks: Masks) {
+        if plan.defaults {
+            for (value, field) in values.iter_mut().zip(fields) {
+                util::default_if_null(value, field, self.replace_null_with_default);
             }
         }
-        let masked = sluice_codecs::Struct::from_values(input, values)?;
-        *util::part_value_mut(record, self.part) = Value::Struct(masked);
-        Ok(())
+        for (position, masked) in plan.mask_positions.iter().zip(masks) {
+            if let Some(value) = values.get_mut(*position) {
+                *value = masked;
+            }
+        }
     }
 
     fn masked(&self, value: &Value) -> Result<Value, TransformError> {

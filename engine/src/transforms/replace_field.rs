@@ -11,7 +11,7 @@ use crate::config::{
 use crate::record::{Record, RecordPart};
 
 use super::util::{self, SchemaCache};
-use super::{Outcome, Transform, TransformError};
+use super::{Outcome, StructPlan, Transform, TransformError};
 
 /// Kafka's class name.
 pub(crate) const CLASS: &str = "org.apache.kafka.connect.transforms.ReplaceField";
@@ -120,7 +120,7 @@ impl Transform for ReplaceField {
                 let (plan, fits) = self
                     .cache
                     .get_for_struct(schema, original, |schema| self.derive(schema))?;
-                if fits && self.all_valid(original, &plan) {
+                if fits && self.all_valid(original.values(), &plan, false) {
                     self.replace_in_place(record, &plan)?;
                     return Ok(Outcome::Keep);
                 }
@@ -145,6 +145,40 @@ impl Transform for ReplaceField {
         record.set_part(self.part, schema, value);
         Ok(Outcome::Keep)
     }
+
+    fn struct_part(&self) -> Option<RecordPart> {
+        Some(self.part)
+    }
+
+    fn struct_plan(&self, input: &SchemaRef) -> Option<StructPlan> {
+        let plan = self
+            .cache
+            .entry_or_try_insert(input, |schema| self.derive(schema))
+            .ok()?;
+        Some(StructPlan::new(
+            SchemaRef::clone(&plan.schema),
+            Arc::clone(&plan),
+        ))
+    }
+
+    fn apply_planned(
+        &self,
+        plan: &StructPlan,
+        _input: &Schema,
+        values: &mut Vec<Value>,
+        _record: &Record,
+        valid: &mut bool,
+    ) -> bool {
+        let Some(plan) = plan.state::<Plan>() else {
+            return false;
+        };
+        if !self.all_valid(values, plan, *valid) {
+            return false;
+        }
+        self.keep_in_place(values, plan);
+        *valid = true;
+        true
+    }
 }
 
 impl ReplaceField {
@@ -153,33 +187,45 @@ impl ReplaceField {
             && (self.include.is_empty() || self.include.iter().any(|included| included == name))
     }
 
-    /// Whether `original` has the plan's input layout and every value the output struct would
+    /// Whether `values` have the plan's input layout and every value the output struct would
     /// hold is valid for its output field, so the values can be moved in place without
-    /// re-validating the rebuilt struct.
-    fn all_valid(&self, original: &sluice_codecs::Struct, plan: &Plan) -> bool {
+    /// re-validating the rebuilt struct. When `known_valid` (every value is valid for its input
+    /// field) and no default can stand in for a null, that holds as the kept fields keep their
+    /// schemas.
+    fn all_valid(&self, values: &[Value], plan: &Plan, known_valid: bool) -> bool {
         let fields = plan.input.fields();
-        plan.in_place
-            && original.values().len() == fields.len()
-            && plan
-                .sources
-                .iter()
-                .zip(plan.checks.iter())
-                .zip(plan.schema.fields())
-                .all(|((source, check), output)| {
-                    match (original.values().get(*source), fields.get(*source)) {
-                        (Some(stored), Some(field)) => check.passes(
-                            util::effective_value(stored, field, plan.defaults),
-                            &output.schema,
-                        ),
-                        _ => false,
-                    }
-                })
+        if !plan.in_place || values.len() != fields.len() {
+            return false;
+        }
+        if known_valid && !plan.defaults {
+            return true;
+        }
+        plan.sources
+            .iter()
+            .zip(plan.checks.iter())
+            .zip(plan.schema.fields())
+            .all(
+                |((source, check), output)| match (values.get(*source), fields.get(*source)) {
+                    (Some(stored), Some(field)) => check.passes(
+                        util::effective_value(stored, field, plan.defaults),
+                        &output.schema,
+                    ),
+                    _ => false,
+                },
+            )
     }
 
     /// Rebuilds the struct in the record's own value vector: the kept values stay in order
     /// (sources ascend), each moved once, and the rest are dropped where they are.
     fn replace_in_place(&self, record: &mut Record, plan: &Plan) -> Result<(), TransformError> {
         let mut values = util::take_struct_values(record, self.part);
+        self.keep_in_place(&mut values, plan);
+        util::set_checked_struct(record, self.part, &plan.schema, values)
+    }
+
+    /// Keeps the kept values of `values` (checked by [`ReplaceField::all_valid`]) in order,
+    /// each moved once, and drops the rest where they are.
+    fn keep_in_place(&self, values: &mut Vec<Value>, plan: &Plan) {
         let fields = plan.input.fields();
         let mut position = 0;
         values.retain_mut(|value| {
@@ -193,7 +239,6 @@ impl ReplaceField {
             position += 1;
             kept
         });
-        util::set_checked_struct(record, self.part, &plan.schema, values)
     }
 
     fn renamed<'a>(&'a self, name: &'a str) -> &'a str {

@@ -16,11 +16,12 @@ use crate::record::{Record, RecordPart};
 
 use super::date_format::DateFormat;
 use super::util::{
-    REPLACE_NULL_WITH_DEFAULT, SchemaCache, copy_schema_basics, default_if_null, field_value,
-    java_class_name, replace_null_with_default_key, require_map, require_struct_or_null,
-    set_checked_struct, take_field_value, take_struct, take_struct_values, uses_defaults,
+    REPLACE_NULL_WITH_DEFAULT, SchemaCache, copy_schema_basics, default_if_null, effective_value,
+    field_value, java_class_name, replace_null_with_default_key, require_map,
+    require_struct_or_null, set_checked_struct, take_field_value, take_struct, take_struct_values,
+    uses_defaults,
 };
-use super::{Outcome, Transform, TransformError};
+use super::{Outcome, StructPlan, Transform, TransformError};
 
 /// Kafka's class name.
 pub(crate) const CLASS: &str = "org.apache.kafka.connect.transforms.TimestampConverter";
@@ -223,8 +224,11 @@ impl Transform for TimestampConverter {
             if fits && plan.in_place && original.values().len() == plan.inputs {
                 // Filled in place: returning the inline values would copy them.
                 let mut converted = SmallVec::new();
-                self.planned_conversions(original, &plan, &mut converted)?;
-                self.convert_in_place(record, &plan, &mut converted)?;
+                let fields = original.schema().fields();
+                self.planned_conversions(original.values(), fields, &plan, &mut converted)?;
+                let (input, mut values) = take_struct(record, self.part);
+                self.put_conversions(&mut values, input.fields(), &plan, &mut converted);
+                set_checked_struct(record, self.part, &plan.schema, values)?;
                 return Ok(Outcome::Keep);
             }
         }
@@ -264,6 +268,64 @@ impl Transform for TimestampConverter {
         };
         record.set_part(self.part, schema, value);
         Ok(Outcome::Keep)
+    }
+
+    fn struct_part(&self) -> Option<RecordPart> {
+        (!self.field.is_empty()).then_some(self.part)
+    }
+
+    fn struct_plan(&self, input: &SchemaRef) -> Option<StructPlan> {
+        if self.field.is_empty() {
+            return None;
+        }
+        let plan = self
+            .struct_plans
+            .entry_or_try_insert(input, |schema| self.plan(schema))
+            .ok()?;
+        Some(StructPlan::new(
+            SchemaRef::clone(&plan.schema),
+            Arc::clone(&plan),
+        ))
+    }
+
+    fn apply_planned(
+        &self,
+        plan: &StructPlan,
+        input: &Schema,
+        values: &mut Vec<Value>,
+        _record: &Record,
+        valid: &mut bool,
+    ) -> bool {
+        let Some(plan) = plan.state::<Plan>() else {
+            return false;
+        };
+        if self.field.is_empty() || !plan.in_place || values.len() != plan.inputs {
+            return false;
+        }
+        let fields = input.fields();
+        let mut converted = SmallVec::new();
+        if self
+            .planned_conversions(values, fields, plan, &mut converted)
+            .is_err()
+        {
+            return false;
+        }
+        // The other fields keep their schemas; a default standing in for a null is not
+        // checked here, so then nothing is known.
+        let outputs = plan.schema.fields();
+        *valid = *valid
+            && !plan.defaults
+            && plan
+                .conversions
+                .iter()
+                .zip(converted.iter())
+                .all(|((position, _), value)| {
+                    outputs
+                        .get(*position)
+                        .is_some_and(|output| value.is_valid(&output.schema))
+                });
+        self.put_conversions(values, fields, plan, &mut converted);
+        true
     }
 }
 
@@ -400,36 +462,37 @@ impl TimestampConverter {
         }))
     }
 
-    /// Pushes the converted values of the plan's fields onto `converted`, in field order,
-    /// before anything is moved.
+    /// Pushes the converted values of the plan's fields of `values` (a struct of `fields`) onto
+    /// `converted`, in field order, before anything is moved.
     fn planned_conversions(
         &self,
-        value: &Struct,
+        values: &[Value],
+        fields: &[Field],
         plan: &Plan,
         converted: &mut SmallVec<[Value; 1]>,
     ) -> Result<(), TransformError> {
-        let fields = value.schema().fields();
         for (position, kind) in plan.conversions.iter() {
             let Some(field) = fields.get(*position) else {
                 continue;
             };
-            let current = field_value(value, field, self.replace_null_with_default);
+            let stored = values.get(field.index).unwrap_or(&Value::Null);
+            let current = effective_value(stored, field, self.replace_null_with_default);
             converted.push(self.convert(current, Some(*kind))?);
         }
         Ok(())
     }
 
-    /// Puts the converted values in place in the record's own value vector, under the plan's
-    /// schema; the other fields keep their values (null ones become their default when asked).
-    fn convert_in_place(
+    /// Puts the converted values in place in `values` (a struct of `fields`); the other fields
+    /// keep their values (null ones become their default when asked).
+    fn put_conversions(
         &self,
-        record: &mut Record,
+        values: &mut [Value],
+        fields: &[Field],
         plan: &Plan,
         converted: &mut SmallVec<[Value; 1]>,
-    ) -> Result<(), TransformError> {
-        let (input, mut values) = take_struct(record, self.part);
+    ) {
         if plan.defaults {
-            for (value, field) in values.iter_mut().zip(input.fields()) {
+            for (value, field) in values.iter_mut().zip(fields) {
                 default_if_null(value, field, self.replace_null_with_default);
             }
         }
@@ -438,7 +501,6 @@ impl TimestampConverter {
                 *slot = converted;
             }
         }
-        set_checked_struct(record, self.part, &plan.schema, values)
     }
 
     /// The struct schema with the field's schema replaced by the target type's; a struct
