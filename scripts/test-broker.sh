@@ -132,7 +132,8 @@ else
     # SCRAM users live in the storage engine (SQLite here), and are created through the
     # AlterUserScramCredentials API: first on a plaintext broker over the same database, then the
     # broker restarts requiring authentication over TLS.
-    SCRAM_DB="sqlite://$STATE_DIR/nisshi-scram.db"
+    # nisshi reads the path after `sqlite://` relative to its working directory (this one).
+    SCRAM_DB="sqlite://target/test-broker/nisshi-scram.db"
     start_broker nisshi-scram-setup 19094 --storage-engine "$SCRAM_DB"
     nisshi user create --broker "tcp://$HOST:19094" --mechanism scram512 \
         "$SCRAM_USER" "$SCRAM_PASSWORD" >"$STATE_DIR/nisshi-scram-user.log" 2>&1 || {

@@ -5,10 +5,17 @@ use std::time::Duration;
 
 use indexmap::IndexMap;
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
-use rdkafka::client::DefaultClientContext;
 use rdkafka::types::RDKafkaErrorCode;
 
+use super::client_events::{ClientEvents, client_context_with_events};
 use super::{EmbeddedBroker, KafkaClientConfig, KafkaClientError, is_embedded};
+
+#[derive(Default)]
+struct AdminContext {
+    client: ClientEvents,
+}
+
+client_context_with_events!(AdminContext, client);
 
 /// A topic to create.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,7 +53,7 @@ pub enum CreateOutcome {
 
 /// An admin client.
 pub struct KafkaAdmin {
-    inner: AdminClient<DefaultClientContext>,
+    inner: AdminClient<AdminContext>,
     timeout: Duration,
     /// Set when the client talks to the embedded broker, which has no CreateTopics API.
     embedded: Option<&'static EmbeddedBroker>,
@@ -57,7 +64,7 @@ impl KafkaAdmin {
     pub fn new(config: &KafkaClientConfig, timeout: Duration) -> Result<Self, KafkaClientError> {
         let inner = config
             .to_rdkafka()?
-            .create()
+            .create_with_context(AdminContext::default())
             .map_err(|error| KafkaClientError::client("creating the admin client", error))?;
         let embedded = config
             .get("bootstrap.servers")
@@ -68,6 +75,15 @@ impl KafkaAdmin {
             timeout,
             embedded,
         })
+    }
+
+    /// `operation` failed with `error` — or, when librdkafka reported a TLS or SASL failure
+    /// meanwhile (the usual cause of a timeout here), with that.
+    fn failed(&self, operation: String, error: rdkafka::error::KafkaError) -> KafkaClientError {
+        match self.inner.inner().context().client.check(&operation) {
+            Err(security) => security,
+            Ok(()) => KafkaClientError::client(operation, error),
+        }
     }
 
     fn options(&self) -> AdminOptions {
@@ -98,7 +114,7 @@ impl KafkaAdmin {
         }
         let results =
             futures_executor::block_on(self.inner.create_topics([&topic], &self.options()))
-                .map_err(|error| KafkaClientError::client(operation(), error))?;
+                .map_err(|error| self.failed(operation(), error))?;
         match results.into_iter().next() {
             Some(Ok(_)) => Ok(CreateOutcome::Created),
             Some(Err((_, RDKafkaErrorCode::TopicAlreadyExists))) => {
@@ -119,7 +135,7 @@ impl KafkaAdmin {
     pub fn delete_topics(&self, topics: &[&str]) -> Result<(), KafkaClientError> {
         let operation = || format!("deleting topics {topics:?}");
         let results = futures_executor::block_on(self.inner.delete_topics(topics, &self.options()))
-            .map_err(|error| KafkaClientError::client(operation(), error))?;
+            .map_err(|error| self.failed(operation(), error))?;
         for result in results {
             match result {
                 Ok(_) | Err((_, RDKafkaErrorCode::UnknownTopicOrPartition)) => {}
@@ -140,7 +156,7 @@ impl KafkaAdmin {
         let operation = || format!("deleting consumer group {group}");
         let results =
             futures_executor::block_on(self.inner.delete_groups(&[group], &self.options()))
-                .map_err(|error| KafkaClientError::client(operation(), error))?;
+                .map_err(|error| self.failed(operation(), error))?;
         for result in results {
             match result {
                 Ok(_) | Err((_, RDKafkaErrorCode::GroupIdNotFound)) => {}
@@ -161,9 +177,7 @@ impl KafkaAdmin {
             .inner
             .inner()
             .fetch_metadata(Some(topic), self.timeout)
-            .map_err(|error| {
-                KafkaClientError::client(format!("describing topic {topic}"), error)
-            })?;
+            .map_err(|error| self.failed(format!("describing topic {topic}"), error))?;
         Ok(metadata
             .topics()
             .iter()
@@ -179,7 +193,7 @@ impl KafkaAdmin {
             .inner
             .inner()
             .fetch_metadata(None, self.timeout)
-            .map_err(|error| KafkaClientError::client("listing topics", error))?;
+            .map_err(|error| self.failed("listing topics".to_owned(), error))?;
         Ok(metadata
             .topics()
             .iter()
@@ -200,7 +214,7 @@ impl KafkaAdmin {
             self.inner
                 .describe_configs([&ResourceSpecifier::Topic(topic)], &self.options()),
         )
-        .map_err(|error| KafkaClientError::client(operation(), error))?;
+        .map_err(|error| self.failed(operation(), error))?;
         let resource = results
             .into_iter()
             .next()

@@ -5,10 +5,11 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender};
+use rdkafka::TopicPartitionList as Tpl;
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance};
 use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
-use rdkafka::{ClientContext, TopicPartitionList as Tpl};
 
+use super::client_events::{ClientEvents, client_context_with_events};
 use super::{KafkaClientConfig, KafkaClientError, KafkaMessage};
 use crate::connector::{PartitionOffsets, TopicPartition};
 
@@ -30,6 +31,7 @@ pub enum RebalanceEvent {
 pub type RevokeHandler = Box<dyn FnMut(&[TopicPartition]) -> PartitionOffsets + Send>;
 
 struct RebalanceContext {
+    client: ClientEvents,
     events: Sender<RebalanceEvent>,
     /// When set, revocations go to it instead of [`RebalanceEvent::Revoked`].
     on_revoke: Mutex<Option<RevokeHandler>>,
@@ -43,7 +45,7 @@ impl RebalanceContext {
     }
 }
 
-impl ClientContext for RebalanceContext {}
+client_context_with_events!(RebalanceContext, client);
 
 impl ConsumerContext for RebalanceContext {
     fn pre_rebalance(&self, consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
@@ -125,6 +127,7 @@ impl KafkaConsumer {
         }
         let inner = rdkafka_config
             .create_with_context(RebalanceContext {
+                client: ClientEvents::default(),
                 events: sender,
                 on_revoke: Mutex::new(None),
             })
@@ -171,7 +174,9 @@ impl KafkaConsumer {
 
     /// The next message, waiting up to `timeout`; `Ok(None)` when none came.
     pub fn poll(&self, timeout: Duration) -> Result<Option<KafkaMessage>, KafkaClientError> {
-        match self.inner.poll(timeout) {
+        let polled = self.inner.poll(timeout);
+        self.inner.context().client.check("consuming")?;
+        match polled {
             None => Ok(None),
             Some(Ok(message)) => Ok(Some(KafkaMessage::from_borrowed(&message))),
             // A subscribed topic that does not exist yet: Kafka's consumer waits for it.

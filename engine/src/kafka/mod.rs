@@ -11,6 +11,7 @@
 
 mod admin;
 pub mod client_config;
+mod client_events;
 mod consumer;
 mod embedded;
 pub mod java_keys;

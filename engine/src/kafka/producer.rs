@@ -4,12 +4,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender};
-use rdkafka::ClientContext;
 use rdkafka::error::KafkaError;
 use rdkafka::message::{DeliveryResult, Message};
 use rdkafka::producer::{BaseProducer, BaseRecord, Producer, ProducerContext};
 use rdkafka::types::RDKafkaErrorCode;
 
+use super::client_events::{ClientEvents, client_context_with_events};
 use super::{KafkaClientConfig, KafkaClientError, KafkaMessage};
 use crate::connector::WrittenRecord;
 
@@ -26,10 +26,11 @@ pub struct Delivery {
 }
 
 struct DeliveryContext {
+    client: ClientEvents,
     deliveries: Sender<Delivery>,
 }
 
-impl ClientContext for DeliveryContext {}
+client_context_with_events!(DeliveryContext, client);
 
 impl ProducerContext for DeliveryContext {
     type DeliveryOpaque = usize;
@@ -64,7 +65,10 @@ impl KafkaProducer {
         let (sender, deliveries) = crossbeam_channel::unbounded();
         let inner = config
             .to_rdkafka()?
-            .create_with_context(DeliveryContext { deliveries: sender })
+            .create_with_context(DeliveryContext {
+                client: ClientEvents::default(),
+                deliveries: sender,
+            })
             .map_err(|error| KafkaClientError::client("creating the producer", error))?;
         Ok(Self {
             inner,
@@ -102,6 +106,7 @@ impl KafkaProducer {
                     if started.elapsed() < QUEUE_FULL_TIMEOUT =>
                 {
                     self.inner.poll(Duration::from_millis(100));
+                    self.check(&format!("producing to topic {}", message.topic))?;
                 }
                 Err((error, _)) => {
                     return Err(KafkaClientError::client(
@@ -114,8 +119,14 @@ impl KafkaProducer {
     }
 
     /// Serves delivery reports (and client events) for up to `timeout`.
-    pub fn poll(&self, timeout: Duration) {
+    pub fn poll(&self, timeout: Duration) -> Result<(), KafkaClientError> {
         self.inner.poll(timeout);
+        self.check("producing")
+    }
+
+    /// The TLS or SASL failure librdkafka reported since the last call, as `operation`'s error.
+    fn check(&self, operation: &str) -> Result<(), KafkaClientError> {
+        self.inner.context().client.check(operation)
     }
 
     /// Delivery reports, in the order librdkafka reports them.
@@ -130,9 +141,9 @@ impl KafkaProducer {
 
     /// Waits until every queued message is delivered or failed, for up to `timeout`.
     pub fn flush(&self, timeout: Duration) -> Result<(), KafkaClientError> {
-        self.inner
-            .flush(timeout)
-            .map_err(|error| KafkaClientError::client("flushing the producer", error))
+        let flushed = self.inner.flush(timeout);
+        self.check("flushing the producer")?;
+        flushed.map_err(|error| KafkaClientError::client("flushing the producer", error))
     }
 
     /// Sends `messages` and waits until each is acknowledged: where each landed, in order. The
@@ -162,6 +173,7 @@ impl KafkaProducer {
             }
             self.inner
                 .poll((deadline - now).min(Duration::from_millis(50)));
+            self.check("producing")?;
             while let Ok(delivery) = self.deliveries.try_recv() {
                 let index = delivery.token.wrapping_sub(base);
                 if let Some(slot) = written.get_mut(index)

@@ -65,7 +65,7 @@ impl DeadLetterQueue {
         }
         self.producer.send(&message, 0)?;
         self.queued += 1;
-        self.producer.poll(Duration::ZERO);
+        self.producer.poll(Duration::ZERO)?;
         self.take_failure()
     }
 

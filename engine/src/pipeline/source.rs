@@ -507,7 +507,7 @@ impl SendLoop {
                 Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => return Ok(()),
             }
-            self.clients.producer.poll(Duration::ZERO);
+            self.clients.producer.poll(Duration::ZERO)?;
             self.drain_deliveries()?;
             self.metrics.flush_acknowledged();
             if Instant::now() >= next_commit {
