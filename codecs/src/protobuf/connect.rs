@@ -4,7 +4,10 @@
 use std::collections::HashMap;
 
 use super::plan::{Card, FieldPlan, Kind, Plans};
-use super::{ENUM_PARAMETER, MAX_DEPTH, MAX_RECURSIVE_DEPTH, TAG_PARAMETER, UNION_PREFIX};
+use super::{
+    DECIMAL_PRECISION_PARAMETER, ENUM_PARAMETER, MAX_DEPTH, MAX_RECURSIVE_DEPTH, TAG_PARAMETER,
+    UNION_PREFIX,
+};
 use crate::schema::{Schema, SchemaRef};
 
 /// Builds Connect schemas; a message's schema depends on its depth only when recursion is cut.
@@ -117,6 +120,17 @@ impl SchemaBuilder<'_> {
             Kind::String => Schema::string(),
             Kind::Bytes => Schema::bytes(),
             Kind::Timestamp => Schema::timestamp(),
+            Kind::Decimal { scale, precision } => {
+                let schema = Schema::decimal(scale);
+                match precision {
+                    Some(precision) => {
+                        schema.with_parameter(DECIMAL_PRECISION_PARAMETER, precision.to_string())
+                    }
+                    None => schema,
+                }
+            }
+            Kind::Date => Schema::date(),
+            Kind::Time => Schema::time(),
             Kind::Enum(e) => {
                 let plan = &self.plans.enums[e];
                 let mut schema = Schema::string()

@@ -7,8 +7,10 @@ use std::sync::Arc;
 use prost::Message as _;
 use prost_types::{DescriptorProto, EnumDescriptorProto, FileDescriptorProto, FileDescriptorSet};
 use protox::file::{ChainFileResolver, File, FileResolver, GoogleFileResolver};
+use protox::prost_reflect::DescriptorPool;
 
 use super::ProtobufError;
+use super::known::{FieldMeta, KnownFileResolver, with_meta_import};
 use super::plan::{self, ProtobufCodec};
 
 /// A loaded set of protobuf files, one of them the *main* file that Confluent message-index
@@ -28,6 +30,8 @@ use super::plan::{self, ProtobufCodec};
 pub struct ProtoSchema {
     set: Arc<FileDescriptorSet>,
     main: usize,
+    /// The `(confluent.field_meta)` parameters of the set's fields.
+    meta: Arc<FieldMeta>,
 }
 
 struct MemoryResolver(HashMap<String, String>);
@@ -35,7 +39,7 @@ struct MemoryResolver(HashMap<String, String>);
 impl FileResolver for MemoryResolver {
     fn open_file(&self, name: &str) -> Result<File, protox::Error> {
         match self.0.get(name) {
-            Some(source) => File::from_source(name, source),
+            Some(source) => with_meta_import(name, source),
             None => Err(protox::Error::file_not_found(name)),
         }
     }
@@ -43,8 +47,11 @@ impl FileResolver for MemoryResolver {
 
 impl ProtoSchema {
     /// Compiles in-memory `.proto` files given as `(file name, source)`; imports resolve among
-    /// them and to the well-known types (`google/protobuf/*.proto`). The first file is the main
-    /// file.
+    /// them, to the well-known types (`google/protobuf/*.proto`) and to the files Confluent
+    /// knows without references (`confluent/meta.proto`, `confluent/type/decimal.proto`,
+    /// `google/type/date.proto`, `google/type/timeofday.proto`). A file using a
+    /// `(confluent.…)` option compiles without importing `confluent/meta.proto`, as the files
+    /// Confluent's `ProtobufData` registers do. The first file is the main file.
     pub fn from_proto_text(files: &[(&str, &str)]) -> Result<Self, ProtobufError> {
         let Some((main_name, _)) = files.first() else {
             return Err(ProtobufError::Compile("no .proto file given".into()));
@@ -55,6 +62,7 @@ impl ProtoSchema {
             .collect();
         let mut resolver = ChainFileResolver::new();
         resolver.add(MemoryResolver(sources));
+        resolver.add(KnownFileResolver);
         resolver.add(GoogleFileResolver::new());
         let mut compiler = protox::Compiler::with_file_resolver(resolver);
         compiler.include_imports(true);
@@ -63,7 +71,8 @@ impl ProtoSchema {
                 .open_file(name)
                 .map_err(|error| ProtobufError::Compile(error.to_string()))?;
         }
-        Self::with_main(compiler.file_descriptor_set(), main_name)
+        let meta = FieldMeta::of_pool(&compiler.descriptor_pool());
+        Self::with_main(compiler.file_descriptor_set(), main_name, meta)
     }
 
     /// Reads a serialized `FileDescriptorSet` (as `protoc --include_imports
@@ -77,13 +86,22 @@ impl ProtoSchema {
             .len()
             .checked_sub(1)
             .ok_or_else(|| ProtobufError::DescriptorSet("no file in the set".into()))?;
+        // Field options are read when the set also resolves as a descriptor pool.
+        let meta = DescriptorPool::decode(bytes)
+            .map(|pool| FieldMeta::of_pool(&pool))
+            .unwrap_or_default();
         Ok(Self {
             set: Arc::new(set),
             main,
+            meta: Arc::new(meta),
         })
     }
 
-    fn with_main(set: FileDescriptorSet, main_name: &str) -> Result<Self, ProtobufError> {
+    fn with_main(
+        set: FileDescriptorSet,
+        main_name: &str,
+        meta: FieldMeta,
+    ) -> Result<Self, ProtobufError> {
         let main = set
             .file
             .iter()
@@ -92,6 +110,7 @@ impl ProtoSchema {
         Ok(Self {
             set: Arc::new(set),
             main,
+            meta: Arc::new(meta),
         })
     }
 
@@ -147,7 +166,7 @@ impl ProtoSchema {
 
     /// Compiles the codec for the message with this full name (without a leading dot).
     pub fn codec(&self, full_name: &str) -> Result<ProtobufCodec, ProtobufError> {
-        let index = Index::new(&self.set);
+        let index = Index::new(&self.set, &self.meta);
         plan::compile(&index, full_name)
     }
 
@@ -162,6 +181,8 @@ impl ProtoSchema {
 pub(super) struct Index<'a> {
     pub messages: HashMap<String, (&'a DescriptorProto, Syntax)>,
     pub enums: HashMap<String, &'a EnumDescriptorProto>,
+    /// The `(confluent.field_meta)` parameters of the fields.
+    pub meta: &'a FieldMeta,
 }
 
 /// Which presence and packing rules a file follows.
@@ -174,10 +195,11 @@ pub(super) enum Syntax {
 }
 
 impl<'a> Index<'a> {
-    fn new(set: &'a FileDescriptorSet) -> Self {
+    fn new(set: &'a FileDescriptorSet, meta: &'a FieldMeta) -> Self {
         let mut index = Self {
             messages: HashMap::new(),
             enums: HashMap::new(),
+            meta,
         };
         for file in &set.file {
             index.add_file(file);

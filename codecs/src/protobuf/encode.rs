@@ -4,6 +4,7 @@
 //! back-patched (shifting the body only when the length needs more than one byte), so there is
 //! no size pass and no copy per nesting level for small messages.
 
+use super::logical::{write_date, write_decimal, write_time};
 use super::plan::{Card, FieldPlan, I32, I64, Kind, LEN, Plans, ProtobufCodec, VARINT};
 use super::{MAX_DEPTH, ProtobufError};
 use crate::cursor::{write_varint, zigzag_encode};
@@ -185,6 +186,21 @@ impl Encoder<'_> {
                 write_timestamp(out, *millis);
                 end(out, start);
             }
+            (Kind::Decimal { .. }, Value::Decimal(decimal)) => {
+                let start = begin(out);
+                write_decimal(out, decimal);
+                end(out, start);
+            }
+            (Kind::Date, Value::Date(days) | Value::Int32(days)) => {
+                let start = begin(out);
+                write_date(out, *days);
+                end(out, start);
+            }
+            (Kind::Time, Value::Time(millis) | Value::Int32(millis)) => {
+                let start = begin(out);
+                write_time(out, *millis)?;
+                end(out, start);
+            }
             (Kind::Enum(e), Value::String(symbol)) => {
                 let number = self.plans.enums[e].number(symbol).ok_or_else(|| {
                     ProtobufError::UnknownEnumSymbol {
@@ -266,6 +282,9 @@ fn expected_name(kind: Kind) -> &'static str {
         Kind::Bytes => "BYTES",
         Kind::Message(_) => "STRUCT",
         Kind::Timestamp => "Timestamp",
+        Kind::Decimal { .. } => "Decimal",
+        Kind::Date => "Date",
+        Kind::Time => "Time",
         _ => "INT64",
     }
 }

@@ -16,6 +16,12 @@ use crate::str::Str;
 use crate::value::Value;
 
 const TIMESTAMP_MESSAGE: &str = "google.protobuf.Timestamp";
+const DECIMAL_MESSAGE: &str = "confluent.type.Decimal";
+const DATE_MESSAGE: &str = "google.type.Date";
+const TIME_MESSAGE: &str = "google.type.TimeOfDay";
+/// The `(confluent.field_meta)` parameters of a Decimal field.
+const DECIMAL_SCALE_META: &str = "scale";
+const DECIMAL_PRECISION_META: &str = "precision";
 const DENSE_LOOKUP_LIMIT: u32 = 2048;
 
 /// Wire type 0: varint.
@@ -55,6 +61,18 @@ pub(super) enum Kind {
     Message(usize),
     /// `google.protobuf.Timestamp`, read as Connect Timestamp.
     Timestamp,
+    /// `confluent.type.Decimal`, read as Connect Decimal with the field's
+    /// `(confluent.field_meta)` scale and precision.
+    Decimal {
+        /// The `scale` parameter (0 when absent or not an int, as in Confluent).
+        scale: i32,
+        /// The `precision` parameter, when it is an int.
+        precision: Option<i32>,
+    },
+    /// `google.type.Date`, read as Connect Date.
+    Date,
+    /// `google.type.TimeOfDay`, read as Connect Time.
+    Time,
 }
 
 impl Kind {
@@ -71,7 +89,13 @@ impl Kind {
             | Self::Enum(_) => VARINT,
             Self::Double | Self::Fixed64 | Self::Sfixed64 => I64,
             Self::Float | Self::Fixed32 | Self::Sfixed32 => I32,
-            Self::String | Self::Bytes | Self::Message(_) | Self::Timestamp => LEN,
+            Self::String
+            | Self::Bytes
+            | Self::Message(_)
+            | Self::Timestamp
+            | Self::Decimal { .. }
+            | Self::Date
+            | Self::Time => LEN,
         }
     }
 
@@ -354,13 +378,16 @@ impl<'a> Builder<'a> {
                         card = Card::Map { key };
                         value
                     }
-                    None => self.message_kind(name)?,
+                    None => self.message_kind(name, message, number)?,
                 }
             }
             ProtoType::Group => return Err(unsupported("group fields are not supported")),
-            _ => self.kind(field).map_err(unsupported)?,
+            _ => self.kind(message, field).map_err(unsupported)?,
         };
-        if matches!(kind, Kind::Message(_) | Kind::Timestamp) && card == Card::Implicit {
+        if kind.wire_type() == LEN
+            && !matches!(kind, Kind::String | Kind::Bytes)
+            && card == Card::Implicit
+        {
             card = Card::Explicit;
         }
         Ok(FieldPlan {
@@ -373,7 +400,8 @@ impl<'a> Builder<'a> {
         })
     }
 
-    fn kind(&mut self, field: &FieldDescriptorProto) -> Result<Kind, &'static str> {
+    /// The kind of `field` of the message called `message`.
+    fn kind(&mut self, message: &str, field: &FieldDescriptorProto) -> Result<Kind, &'static str> {
         Ok(match field.r#type() {
             ProtoType::Double => Kind::Double,
             ProtoType::Float => Kind::Float,
@@ -396,18 +424,41 @@ impl<'a> Builder<'a> {
             }
             ProtoType::Message => {
                 let name = type_name(field).ok_or("no type name")?;
-                self.message_kind(name)
+                let number = u32::try_from(field.number()).unwrap_or_default();
+                self.message_kind(name, message, number)
                     .map_err(|_| "unknown message type")?
             }
             ProtoType::Group => return Err("group fields are not supported"),
         })
     }
 
-    fn message_kind(&mut self, name: &str) -> Result<Kind, ProtobufError> {
-        if name == TIMESTAMP_MESSAGE {
-            return Ok(Kind::Timestamp);
-        }
-        Ok(Kind::Message(self.message_id(name)?))
+    /// The kind of field `number` of `message`, whose type is the message `name`: the logical
+    /// types by the message's full name, as Confluent's `ProtobufData` tells them.
+    fn message_kind(
+        &mut self,
+        name: &str,
+        message: &str,
+        number: u32,
+    ) -> Result<Kind, ProtobufError> {
+        Ok(match name {
+            TIMESTAMP_MESSAGE => Kind::Timestamp,
+            DECIMAL_MESSAGE => {
+                // Confluent ignores a parameter that is not an int (the scale is then 0).
+                let param = |key| {
+                    self.index
+                        .meta
+                        .param(message, number, key)
+                        .and_then(|value| value.parse().ok())
+                };
+                Kind::Decimal {
+                    scale: param(DECIMAL_SCALE_META).unwrap_or(0),
+                    precision: param(DECIMAL_PRECISION_META),
+                }
+            }
+            DATE_MESSAGE => Kind::Date,
+            TIME_MESSAGE => Kind::Time,
+            _ => Kind::Message(self.message_id(name)?),
+        })
     }
 
     /// For a map entry message, its key and value kinds.
@@ -425,8 +476,8 @@ impl<'a> Builder<'a> {
         let find = |number| entry.field.iter().find(|f| f.number() == number);
         let key = find(1).ok_or_else(|| bad("map entry without key"))?;
         let value = find(2).ok_or_else(|| bad("map entry without value"))?;
-        let key = self.kind(key).map_err(bad)?;
-        let value = self.kind(value).map_err(bad)?;
+        let key = self.kind(name, key).map_err(bad)?;
+        let value = self.kind(name, value).map_err(bad)?;
         Ok(Some((key, value)))
     }
 }
@@ -526,6 +577,8 @@ pub(super) fn default_value(kind: Kind, enums: &[EnumPlan]) -> Value {
         Kind::String => Value::String(Str::default()),
         Kind::Bytes => Value::Bytes(Bytes::new()),
         Kind::Enum(e) => Value::String(enums[e].default.clone()),
-        Kind::Message(_) | Kind::Timestamp => Value::Null,
+        Kind::Message(_) | Kind::Timestamp | Kind::Decimal { .. } | Kind::Date | Kind::Time => {
+            Value::Null
+        }
     }
 }
