@@ -336,3 +336,7 @@ impl Converter for ProtobufConverter {
 #[cfg(test)]
 #[path = "protobuf_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "protobuf_logical_tests.rs"]
+mod logical_tests;

@@ -15,33 +15,48 @@
 //! | `MAP` named `m` | `repeated MEntry f` with a nested `message MEntry { K key = 1; V value = 2; }` (`m_n` → `MN`) |
 //! | nested `STRUCT` named `x.Y` | a message `Y` nested in the enclosing one (`YMessage` when a field is also called `Y`) |
 //! | `STRUCT` named `io.confluent.connect.protobuf.Union.o` | `oneof o`, its members numbered by their `Tag` parameters |
-//! | `Timestamp` | `google.protobuf.Timestamp` (imported, not registered as a reference, as with Confluent's `skip.known.types`) |
+//! | `Timestamp` | `google.protobuf.Timestamp` |
+//! | `Date` | `google.type.Date` (year of era, month, day of the UTC day in Java's calendar, Julian before 1582-10-15) |
+//! | `Time` | `google.type.TimeOfDay` (0 ..= 86 400 000 ms, as Confluent accepts) |
+//! | `Decimal` | `confluent.type.Decimal` (the value's unscaled bytes, its precision in digits and its scale, as Confluent's `DecimalUtils`) with the field option `[(confluent.field_meta) = { params: [...] }]` holding `precision` (the `connect.decimal.precision` parameter, when present) and `scale` |
 //! | optional field | a plain proto3 field (a null is not written and reads back as the default); with `optional.for.nullables=true`, a proto3 `optional` field (reads back as null) |
+//!
+//! The logical types' files (`google/protobuf/timestamp.proto`, `google/type/date.proto`,
+//! `google/type/timeofday.proto`, `confluent/type/decimal.proto`) are imported in the order the
+//! fields first use them and are not registered as references: Confluent's `ProtobufSchema` knows
+//! them, and its serializer skips them (`skip.known.types=true`, the default). Like Confluent,
+//! the text uses `(confluent.field_meta)` without importing `confluent/meta.proto`.
 //!
 //! The text is rendered as Confluent's `ProtobufSchema.canonicalString()` renders it: `syntax`,
 //! `package`, imports, then the message with its fields, oneofs and nested types in that order.
 //!
 //! # Not reproduced (each is an error naming the field, not a silent difference)
 //!
-//! - `Decimal` (`confluent.type.Decimal`), `Date` (`google.type.Date`) and `Time`
-//!   (`google.type.TimeOfDay`): the protobuf codec has no mapping for those messages yet.
 //! - `wrapper.for.nullables=true` (rejected when the converter is configured) and a non-`STRUCT`
 //!   top-level schema (Confluent writes wrapper messages such as `google.protobuf.Int32Value`).
 //! - Arrays of arrays (Confluent fails too), arrays of maps, maps whose keys are not primitive
-//!   and maps whose values are arrays or maps: Confluent writes them, but they read back as
-//!   something else (a map, or an array of entry structs).
+//!   (logical types included) and maps whose values are arrays or maps: Confluent writes them,
+//!   but they read back as something else (a map, or an array of entry structs).
+//! - Maps whose values are Decimals with a scale other than 0 or a precision: Confluent writes
+//!   no `(confluent.field_meta)` on map entries, so they read back as scale 0.
+//! - Decimals whose `scale` (or `connect.decimal.precision`) parameter is missing or not an
+//!   int written as Java writes it: Confluent reads such a parameter back as 0 (or drops it).
 //! - A union member without a `Tag` parameter (Confluent numbers it 0, which protobuf rejects), a
 //!   union after a struct's other fields (the codec lays oneofs out first, as Confluent's reader
 //!   does), and a nested struct sharing its enclosing message's name (Confluent turns it into a
 //!   self-reference).
 //!
 //! Other differences: `INT8`/`INT16` fields are written without Confluent's
-//! `(confluent.field_meta)` `connect.type` option (it needs `confluent/meta.proto`, which the codec
-//! cannot compile), so they read back as `INT32`; Connect default values and docs are not
-//! rendered (proto3 has no defaults, and Confluent drops them too).
+//! `(confluent.field_meta)` `connect.type` option, so they read back as `INT32`; Connect default
+//! values and docs are not rendered (proto3 has no defaults, and Confluent drops them too).
 
-use sluice_codecs::protobuf::{ENUM_PARAMETER, TAG_PARAMETER, UNION_PREFIX};
-use sluice_codecs::schema::{DATE_NAME, DECIMAL_NAME, TIME_NAME, TIMESTAMP_NAME};
+use sluice_codecs::protobuf::{
+    DATE_FILE, DECIMAL_FILE, DECIMAL_PRECISION_PARAMETER, ENUM_PARAMETER, TAG_PARAMETER,
+    TIME_OF_DAY_FILE, UNION_PREFIX,
+};
+use sluice_codecs::schema::{
+    DATE_NAME, DECIMAL_NAME, DECIMAL_SCALE_PARAMETER, TIME_NAME, TIMESTAMP_NAME,
+};
 use sluice_codecs::{Schema, SchemaType, Type};
 
 use super::protobuf_names::{
@@ -53,8 +68,29 @@ use super::protobuf_render::{EnumDef, FieldDef, Message, Oneof, ProtoFile, rende
 const DEFAULT_NAME: &str = "ConnectDefault";
 /// Connect parameter that keeps a protobuf integer's exact type.
 const TYPE_PARAMETER: &str = "io.confluent.connect.protobuf.Type";
-const TIMESTAMP_TYPE: &str = "google.protobuf.Timestamp";
-const TIMESTAMP_IMPORT: &str = "google/protobuf/timestamp.proto";
+const DECIMAL_TYPE: &str = "confluent.type.Decimal";
+
+/// The Connect logical types written as messages of files Confluent knows without references:
+/// (Connect name, message type, file imported).
+const LOGICAL_TYPES: [(&str, &str, &str); 4] = [
+    (DECIMAL_NAME, DECIMAL_TYPE, DECIMAL_FILE),
+    (DATE_NAME, "google.type.Date", DATE_FILE),
+    (TIME_NAME, "google.type.TimeOfDay", TIME_OF_DAY_FILE),
+    (
+        TIMESTAMP_NAME,
+        "google.protobuf.Timestamp",
+        "google/protobuf/timestamp.proto",
+    ),
+];
+
+/// The message type and file of a logical type's schema name.
+fn logical_type(name: Option<&str>) -> Option<(&'static str, &'static str)> {
+    let name = name?;
+    LOGICAL_TYPES
+        .iter()
+        .find(|(connect, _, _)| *connect == name)
+        .map(|&(_, ty, file)| (ty, file))
+}
 
 /// The `ProtobufData` settings that change a derived schema.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -295,14 +331,23 @@ impl Deriver {
                     parent.enums.push(enumeration(name, schema, path)?);
                 }
             }
-            _ if ty == TIMESTAMP_TYPE => self.import(TIMESTAMP_IMPORT),
-            _ => {}
+            _ => {
+                if let Some((_, file)) = logical_type(schema.name.as_deref()) {
+                    self.import(file);
+                }
+            }
         }
+        let params = if ty == DECIMAL_TYPE {
+            decimal_params(schema, path)?
+        } else {
+            Vec::new()
+        };
         Ok(Some(FieldDef {
             label,
             ty,
             name: site.name,
             tag: site.tag,
+            params,
         }))
     }
 
@@ -378,7 +423,7 @@ impl Deriver {
         value: &'a Schema,
         path: &str,
     ) -> Result<Message<'a>, DeriveError> {
-        if !key.ty.tag().is_primitive() || key.name.as_deref() == Some(TIMESTAMP_NAME) {
+        if !key.ty.tag().is_primitive() || logical_type(key.name.as_deref()).is_some() {
             return Err(field_error(
                 path,
                 "map keys must be of a primitive type to read back as a map",
@@ -399,8 +444,16 @@ impl Deriver {
                 path: &path,
             };
             if let Some(mut def) = self.field(&mut entry, schema, site)? {
-                // An entry's fields have no label in the file Confluent registers.
+                // An entry's fields have no label and no field_meta in the file Confluent
+                // registers, so a Decimal value reads back with scale 0 and no precision.
+                if def.ty == DECIMAL_TYPE && def.params != [("scale", "0".to_owned())] {
+                    return Err(field_error(
+                        &path,
+                        "a Decimal map value other than scale 0 without precision reads back as scale 0 (Confluent writes no field_meta for map entries)",
+                    ));
+                }
                 def.label = None;
+                def.params.clear();
                 entry.fields.push(def);
             }
         }
@@ -465,20 +518,8 @@ impl Deriver {
         field: &str,
         path: &str,
     ) -> Result<String, DeriveError> {
-        let unsupported = |what: &str| {
-            field_error(
-                path,
-                format!(
-                    "{what} is not supported by ProtobufConverter yet (Confluent writes it as a message the protobuf codec cannot read back)"
-                ),
-            )
-        };
-        match schema.name.as_deref() {
-            Some(DECIMAL_NAME) => return Err(unsupported("Decimal (confluent.type.Decimal)")),
-            Some(DATE_NAME) => return Err(unsupported("Date (google.type.Date)")),
-            Some(TIME_NAME) => return Err(unsupported("Time (google.type.TimeOfDay)")),
-            Some(TIMESTAMP_NAME) => return Ok(TIMESTAMP_TYPE.to_owned()),
-            _ => {}
+        if let Some((ty, _)) = logical_type(schema.name.as_deref()) {
+            return Ok(ty.to_owned());
         }
         let exact = |allowed: &[&str], default: &str| match schema.parameter(TYPE_PARAMETER) {
             None => Ok(default.to_owned()),
@@ -551,6 +592,33 @@ fn enumeration(name: String, schema: &Schema, path: &str) -> Result<EnumDef, Der
         ));
     }
     Ok(EnumDef { name, values })
+}
+
+/// Confluent's `(confluent.field_meta)` parameters of a Decimal field: `precision` (from
+/// `connect.decimal.precision`) then `scale`, the order Java's `HashMap` gives them. Both must be
+/// ints written as Java writes them, or the schema would not read back the same.
+fn decimal_params(schema: &Schema, path: &str) -> Result<Vec<(&'static str, String)>, DeriveError> {
+    let canonical_int = |value: &str| value.parse::<i32>().is_ok_and(|v| v.to_string() == value);
+    let mut params = Vec::new();
+    if let Some(precision) = schema.parameter(DECIMAL_PRECISION_PARAMETER) {
+        if !canonical_int(precision) {
+            return Err(field_error(
+                path,
+                format!("its {DECIMAL_PRECISION_PARAMETER} parameter `{precision}` is not an int"),
+            ));
+        }
+        params.push(("precision", precision.to_owned()));
+    }
+    match schema.parameter(DECIMAL_SCALE_PARAMETER) {
+        Some(scale) if canonical_int(scale) => params.push(("scale", scale.to_owned())),
+        _ => {
+            return Err(field_error(
+                path,
+                "a Decimal needs an int scale parameter to read back",
+            ));
+        }
+    }
+    Ok(params)
 }
 
 fn is_union(schema: &Schema) -> bool {

@@ -413,7 +413,9 @@ fn without_auto_registration_an_unregistered_schema_is_an_error() {
 
 #[test]
 fn a_schema_that_cannot_be_expressed_fails_naming_the_field() {
-    let line = Schema::structure([("price", Schema::decimal(2).into_ref())])
+    // Confluent writes no field_meta for map entries: the scale would read back as 0.
+    let prices = Schema::map(Schema::string().into_ref(), Schema::decimal(2).into_ref());
+    let line = Schema::structure([("prices", prices.into_ref())])
         .with_name("Line")
         .optional()
         .into_ref();
@@ -424,15 +426,18 @@ fn a_schema_that_cannot_be_expressed_fails_naming_the_field() {
         &schema,
         vec![record(
             &line,
-            vec![Value::Decimal(sluice_codecs::Decimal::from_i128(1234, 2))],
+            vec![Value::Map(vec![(
+                Value::from("a"),
+                Value::Decimal(sluice_codecs::Decimal::from_i128(1234, 2)),
+            )])],
         )],
     );
     let mut writer = converter("proto-derive-error", false);
     let error = writer
         .to_bytes("orders", Some(&schema), &value)
-        .expect_err("Decimal unsupported");
+        .expect_err("scaled Decimal map values unsupported");
     let message = error.to_string();
-    assert!(message.contains("`line.price`"), "{message}");
+    assert!(message.contains("`line.prices.value`"), "{message}");
     assert!(message.contains("Decimal"), "{message}");
     assert!(writer.serde.registry.version("orders-value", None).is_err());
 }
