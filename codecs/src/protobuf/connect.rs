@@ -107,6 +107,8 @@ impl SchemaBuilder<'_> {
     fn kind(&mut self, kind: Kind, depth: usize) -> Schema {
         match kind {
             Kind::Int32 | Kind::Sint32 | Kind::Sfixed32 => Schema::int32(),
+            Kind::Narrow { bits: 8, .. } => Schema::int8(),
+            Kind::Narrow { .. } => Schema::int16(),
             Kind::Int64
             | Kind::Uint64
             | Kind::Fixed64

@@ -229,6 +229,11 @@ impl Decoder<'_> {
     fn scalar(&self, kind: Kind, cursor: &mut Cursor) -> Result<Value, ProtobufError> {
         Ok(match kind {
             Kind::Int32 => Value::Int32(cursor.read_varint()? as i32),
+            Kind::Narrow { wire, bits } => match self.scalar(wire.kind(), cursor)? {
+                Value::Int32(x) if bits == 8 => Value::Int8(x as i8),
+                Value::Int32(x) => Value::Int16(x as i16),
+                other => other,
+            },
             Kind::Int64 | Kind::Uint64 => Value::Int64(cursor.read_varint()? as i64),
             Kind::Uint32 => Value::Int64(i64::from(cursor.read_varint()? as u32)),
             Kind::Sint32 => Value::Int32(zigzag_decode(cursor.read_varint()?) as i32),

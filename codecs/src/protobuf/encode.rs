@@ -223,6 +223,9 @@ fn scalar(
     value: &Value,
     out: &mut Vec<u8>,
 ) -> Result<(), ProtobufError> {
+    if let Kind::Narrow { wire, .. } = kind {
+        return scalar(field, wire.kind(), value, out);
+    }
     let wrong = |expected| mismatch(&field.name, expected, value);
     match kind.wire_type() {
         VARINT => {
@@ -275,6 +278,8 @@ fn scalar(
 fn expected_name(kind: Kind) -> &'static str {
     match kind {
         Kind::Int32 | Kind::Sint32 | Kind::Sfixed32 => "INT32",
+        Kind::Narrow { bits: 8, .. } => "INT8",
+        Kind::Narrow { .. } => "INT16",
         Kind::Float => "FLOAT32",
         Kind::Double => "FLOAT64",
         Kind::Bool => "BOOLEAN",

@@ -41,6 +41,7 @@ message Rule {
   string name = 1;
   string doc = 2;
   string expr = 3;
+  string sql = 4;
 }
 
 extend google.protobuf.FileOptions { Meta file_meta = 1088; }
@@ -92,7 +93,8 @@ message TimeOfDay {
 }
 "#;
 
-/// Resolves the known files above by name.
+/// Resolves the known files above by name. Their text declares what Confluent's files declare
+/// (names, numbers and types of the fields and extensions), not their comments and options.
 pub(super) struct KnownFileResolver;
 
 impl FileResolver for KnownFileResolver {

@@ -323,3 +323,91 @@ fn decimal_precision_counts_digits_like_java() {
     let big = Decimal::parse("123456789012345678901234567890123456789012345").expect("parses");
     assert_eq!(big.precision(), 45);
 }
+
+proptest::proptest! {
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..64)) {
+        let codec = codec();
+        let _ = codec.decode(Bytes::from(bytes.clone()));
+        // Also as the body of each logical field.
+        for key in [0x0a, 0x12, 0x1a, 0x22] {
+            let mut framed = vec![key];
+            framed.push(u8::try_from(bytes.len()).unwrap_or(0));
+            framed.extend_from_slice(&bytes);
+            let _ = codec.decode(Bytes::from(framed));
+        }
+    }
+}
+
+#[test]
+fn connect_type_field_meta_reads_int32_fields_as_int8_and_int16() {
+    let text = r#"syntax = "proto3";
+package t;
+
+message Small {
+  int32 tiny = 1 [(confluent.field_meta) = {
+    params: [
+      {
+        key: "connect.type",
+        value: "int8"
+      }
+    ]
+  }];
+  sint32 short = 2 [(confluent.field_meta) = {
+    params: [
+      {
+        key: "connect.type",
+        value: "int16"
+      }
+    ]
+  }];
+  repeated sfixed32 tinies = 3 [(confluent.field_meta) = {
+    params: [
+      {
+        key: "connect.type",
+        value: "int8"
+      }
+    ]
+  }];
+  int32 plain = 4;
+}
+"#;
+    let codec = ProtoSchema::from_proto_text(&[("small.proto", text)])
+        .and_then(|schema| schema.codec("t.Small"))
+        .expect("compiles");
+    let expected = Schema::structure([
+        ("tiny", tagged(Schema::int8(), 1)),
+        ("short", tagged(Schema::int16(), 2)),
+        (
+            "tinies",
+            tagged(Schema::array(Schema::int8().optional().into_ref()), 3),
+        ),
+        ("plain", tagged(Schema::int32(), 4)),
+    ])
+    .with_name("t.Small");
+    assert_eq!(**codec.schema(), expected);
+    let record = value(
+        &codec,
+        vec![
+            Value::Int8(-1),
+            Value::Int16(-300),
+            Value::Array(vec![Value::Int8(7)]),
+            Value::Int32(0),
+        ],
+    );
+    let bytes = codec.encode(&record).expect("encodes");
+    let mut expected_bytes = vec![0x08];
+    expected_bytes.extend_from_slice(&[0xff; 9]);
+    expected_bytes.push(0x01);
+    // sint32 -300: zigzag 599.
+    expected_bytes.extend_from_slice(&[0x10, 0xd7, 0x04]);
+    // Packed sfixed32.
+    expected_bytes.extend_from_slice(&[0x1a, 0x04, 0x07, 0x00, 0x00, 0x00]);
+    assert_eq!(bytes, expected_bytes);
+    assert_eq!(codec.decode(Bytes::from(bytes)).expect("decodes"), record);
+    // A wider value on the wire is truncated, as Java's byteValue() does: 300 → 44.
+    assert_eq!(
+        decode(&codec, &[0x08, 0xac, 0x02]).expect("decodes")[0],
+        Value::Int8(44)
+    );
+}

@@ -16,7 +16,7 @@
 //! | protobuf | Connect |
 //! |---|---|
 //! | message | `STRUCT` named by the message's **full** name (`pkg.Outer.Inner`) |
-//! | `int32`, `sint32`, `sfixed32` | `INT32` |
+//! | `int32`, `sint32`, `sfixed32` | `INT32`; `INT8` / `INT16` (the value truncated, as Java's `byteValue` / `shortValue`) when the field's `(confluent.field_meta)` `connect.type` parameter is `int8` / `int16`, as Confluent writes them |
 //! | `int64`, `sint64`, `sfixed64` | `INT64` |
 //! | `uint32`, `fixed32` | `INT64` (0 ..= 4 294 967 295, as Confluent does) |
 //! | `uint64`, `fixed64` | `INT64`, the same 64 bits (values above `i64::MAX` read negative, as Java's `long`) |
@@ -68,6 +68,7 @@ mod decode;
 mod descriptor;
 mod encode;
 mod framing;
+mod kind;
 mod known;
 mod logical;
 #[cfg(test)]

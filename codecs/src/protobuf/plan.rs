@@ -11,6 +11,7 @@ use prost_types::{DescriptorProto, EnumDescriptorProto, FieldDescriptorProto};
 use super::ProtobufError;
 use super::connect::{SchemaBuilder, recursive_messages};
 use super::descriptor::{Index, Syntax};
+pub(super) use super::kind::{Card, EGROUP, I32, I64, Int32Wire, Kind, LEN, SGROUP, VARINT};
 use crate::schema::SchemaRef;
 use crate::str::Str;
 use crate::value::Value;
@@ -22,101 +23,9 @@ const TIME_MESSAGE: &str = "google.type.TimeOfDay";
 /// The `(confluent.field_meta)` parameters of a Decimal field.
 const DECIMAL_SCALE_META: &str = "scale";
 const DECIMAL_PRECISION_META: &str = "precision";
+/// The `(confluent.field_meta)` parameter that marks a Connect `INT8` or `INT16` field.
+const CONNECT_TYPE_META: &str = "connect.type";
 const DENSE_LOOKUP_LIMIT: u32 = 2048;
-
-/// Wire type 0: varint.
-pub(super) const VARINT: u8 = 0;
-/// Wire type 1: 8 bytes.
-pub(super) const I64: u8 = 1;
-/// Wire type 2: length-delimited.
-pub(super) const LEN: u8 = 2;
-/// Wire type 3: start group.
-pub(super) const SGROUP: u8 = 3;
-/// Wire type 4: end group.
-pub(super) const EGROUP: u8 = 4;
-/// Wire type 5: 4 bytes.
-pub(super) const I32: u8 = 5;
-
-/// What a field holds on the wire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Kind {
-    Double,
-    Float,
-    Int64,
-    Uint64,
-    Int32,
-    Fixed64,
-    Fixed32,
-    Bool,
-    String,
-    Bytes,
-    Uint32,
-    Sfixed32,
-    Sfixed64,
-    Sint32,
-    Sint64,
-    /// An enum: index into [`Plans::enums`].
-    Enum(usize),
-    /// A message: index into [`Plans::messages`].
-    Message(usize),
-    /// `google.protobuf.Timestamp`, read as Connect Timestamp.
-    Timestamp,
-    /// `confluent.type.Decimal`, read as Connect Decimal with the field's
-    /// `(confluent.field_meta)` scale and precision.
-    Decimal {
-        /// The `scale` parameter (0 when absent or not an int, as in Confluent).
-        scale: i32,
-        /// The `precision` parameter, when it is an int.
-        precision: Option<i32>,
-    },
-    /// `google.type.Date`, read as Connect Date.
-    Date,
-    /// `google.type.TimeOfDay`, read as Connect Time.
-    Time,
-}
-
-impl Kind {
-    /// The wire type of one (unpacked) value.
-    pub(super) fn wire_type(self) -> u8 {
-        match self {
-            Self::Int64
-            | Self::Uint64
-            | Self::Int32
-            | Self::Bool
-            | Self::Uint32
-            | Self::Sint32
-            | Self::Sint64
-            | Self::Enum(_) => VARINT,
-            Self::Double | Self::Fixed64 | Self::Sfixed64 => I64,
-            Self::Float | Self::Fixed32 | Self::Sfixed32 => I32,
-            Self::String
-            | Self::Bytes
-            | Self::Message(_)
-            | Self::Timestamp
-            | Self::Decimal { .. }
-            | Self::Date
-            | Self::Time => LEN,
-        }
-    }
-
-    /// True for kinds a repeated field may pack.
-    pub(super) fn packable(self) -> bool {
-        self.wire_type() != LEN
-    }
-}
-
-/// How many values a field holds and whether absence is observable.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Card {
-    /// No presence: absent reads as the default; the default is not written.
-    Implicit,
-    /// Explicit presence: absent reads as null.
-    Explicit,
-    /// `repeated`; `packed` is how the encoder writes packable kinds.
-    Repeated { packed: bool },
-    /// `map<key, kind>`.
-    Map { key: Kind },
-}
 
 /// One field of a message plan.
 #[derive(Debug, Clone)]
@@ -407,16 +316,16 @@ impl<'a> Builder<'a> {
             ProtoType::Float => Kind::Float,
             ProtoType::Int64 => Kind::Int64,
             ProtoType::Uint64 => Kind::Uint64,
-            ProtoType::Int32 => Kind::Int32,
+            ProtoType::Int32 => self.narrowed(message, field, Int32Wire::Int32),
             ProtoType::Fixed64 => Kind::Fixed64,
             ProtoType::Fixed32 => Kind::Fixed32,
             ProtoType::Bool => Kind::Bool,
             ProtoType::String => Kind::String,
             ProtoType::Bytes => Kind::Bytes,
             ProtoType::Uint32 => Kind::Uint32,
-            ProtoType::Sfixed32 => Kind::Sfixed32,
+            ProtoType::Sfixed32 => self.narrowed(message, field, Int32Wire::Sfixed32),
             ProtoType::Sfixed64 => Kind::Sfixed64,
-            ProtoType::Sint32 => Kind::Sint32,
+            ProtoType::Sint32 => self.narrowed(message, field, Int32Wire::Sint32),
             ProtoType::Sint64 => Kind::Sint64,
             ProtoType::Enum => {
                 let name = type_name(field).ok_or("no type name")?;
@@ -430,6 +339,17 @@ impl<'a> Builder<'a> {
             }
             ProtoType::Group => return Err("group fields are not supported"),
         })
+    }
+
+    /// The kind of a 32-bit integer field: Connect `INT8` / `INT16` when its
+    /// `(confluent.field_meta)` `connect.type` parameter says so, as Confluent reads it.
+    fn narrowed(&self, message: &str, field: &FieldDescriptorProto, wire: Int32Wire) -> Kind {
+        let number = u32::try_from(field.number()).unwrap_or_default();
+        match self.index.meta.param(message, number, CONNECT_TYPE_META) {
+            Some("int8") => Kind::Narrow { wire, bits: 8 },
+            Some("int16") => Kind::Narrow { wire, bits: 16 },
+            _ => wire.kind(),
+        }
     }
 
     /// The kind of field `number` of `message`, whose type is the message `name`: the logical
@@ -564,6 +484,8 @@ fn finish_message(
 pub(super) fn default_value(kind: Kind, enums: &[EnumPlan]) -> Value {
     match kind {
         Kind::Int32 | Kind::Sint32 | Kind::Sfixed32 => Value::Int32(0),
+        Kind::Narrow { bits: 8, .. } => Value::Int8(0),
+        Kind::Narrow { .. } => Value::Int16(0),
         Kind::Int64
         | Kind::Uint64
         | Kind::Fixed64
