@@ -7,7 +7,8 @@
 //! |---|---|
 //! | the top-level `STRUCT` named `a.b.C` | `package a.b;` and `message C`; unnamed structs and maps are named `ConnectDefault1`, `ConnectDefault2`, … in the order met |
 //! | a field | field number from the `io.confluent.connect.protobuf.Tag` parameter, else the next of 1, 2, … |
-//! | `INT8`, `INT16`, `INT32` | `int32` (`sint32`/`sfixed32` when `io.confluent.connect.protobuf.Type` says so) |
+//! | `INT8`, `INT16` | `int32` with the field option `[(confluent.field_meta) = { params: [{ key: "connect.type", value: "int8" }] }]` (or `"int16"`) |
+//! | `INT32` | `int32` (`sint32`/`sfixed32` when `io.confluent.connect.protobuf.Type` says so) |
 //! | `INT64` | `int64` (or the `io.confluent.connect.protobuf.Type` parameter's `uint32`, `uint64`, `fixed32`, `fixed64`, `sint64`, `sfixed64`) |
 //! | `FLOAT32`, `FLOAT64`, `BOOLEAN`, `STRING`, `BYTES` | `float`, `double`, `bool`, `string`, `bytes` |
 //! | `STRING` with `io.confluent.connect.protobuf.Enum` parameters | an `enum` nested in the message |
@@ -46,19 +47,14 @@
 //!   does), and a nested struct sharing its enclosing message's name (Confluent turns it into a
 //!   self-reference).
 //!
-//! Other differences: `INT8`/`INT16` fields are written without Confluent's
-//! `(confluent.field_meta)` `connect.type` option, so they read back as `INT32`; Connect default
-//! values and docs are not rendered (proto3 has no defaults, and Confluent drops them too).
+//! Other differences, as in Confluent: `INT8`/`INT16` map keys and values read back as `INT32`
+//! (map entries carry no `(confluent.field_meta)`); Connect default values and docs are not
+//! rendered (proto3 has no defaults, and Confluent drops them too).
 
-use sluice_codecs::protobuf::{
-    DATE_FILE, DECIMAL_FILE, DECIMAL_PRECISION_PARAMETER, ENUM_PARAMETER, TAG_PARAMETER,
-    TIME_OF_DAY_FILE, UNION_PREFIX,
-};
-use sluice_codecs::schema::{
-    DATE_NAME, DECIMAL_NAME, DECIMAL_SCALE_PARAMETER, TIME_NAME, TIMESTAMP_NAME,
-};
+use sluice_codecs::protobuf::{ENUM_PARAMETER, TAG_PARAMETER, UNION_PREFIX};
 use sluice_codecs::{Schema, SchemaType, Type};
 
+use super::protobuf_logical::{DECIMAL_TYPE, field_meta, logical_type};
 use super::protobuf_names::{
     check_json_names, check_tags, is_identifier, map_entry_name, parse_tag, scrub,
 };
@@ -68,30 +64,6 @@ use super::protobuf_render::{EnumDef, FieldDef, Message, Oneof, ProtoFile, rende
 const DEFAULT_NAME: &str = "ConnectDefault";
 /// Connect parameter that keeps a protobuf integer's exact type.
 const TYPE_PARAMETER: &str = "io.confluent.connect.protobuf.Type";
-const DECIMAL_TYPE: &str = "confluent.type.Decimal";
-
-/// The Connect logical types written as messages of files Confluent knows without references:
-/// (Connect name, message type, file imported).
-const LOGICAL_TYPES: [(&str, &str, &str); 4] = [
-    (DECIMAL_NAME, DECIMAL_TYPE, DECIMAL_FILE),
-    (DATE_NAME, "google.type.Date", DATE_FILE),
-    (TIME_NAME, "google.type.TimeOfDay", TIME_OF_DAY_FILE),
-    (
-        TIMESTAMP_NAME,
-        "google.protobuf.Timestamp",
-        "google/protobuf/timestamp.proto",
-    ),
-];
-
-/// The message type and file of a logical type's schema name.
-fn logical_type(name: Option<&str>) -> Option<(&'static str, &'static str)> {
-    let name = name?;
-    LOGICAL_TYPES
-        .iter()
-        .find(|(connect, _, _)| *connect == name)
-        .map(|&(_, ty, file)| (ty, file))
-}
-
 /// The `ProtobufData` settings that change a derived schema.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct DeriveOptions {
@@ -337,11 +309,7 @@ impl Deriver {
                 }
             }
         }
-        let params = if ty == DECIMAL_TYPE {
-            decimal_params(schema, path)?
-        } else {
-            Vec::new()
-        };
+        let params = field_meta(schema, &ty, path)?;
         Ok(Some(FieldDef {
             label,
             ty,
@@ -592,33 +560,6 @@ fn enumeration(name: String, schema: &Schema, path: &str) -> Result<EnumDef, Der
         ));
     }
     Ok(EnumDef { name, values })
-}
-
-/// Confluent's `(confluent.field_meta)` parameters of a Decimal field: `precision` (from
-/// `connect.decimal.precision`) then `scale`, the order Java's `HashMap` gives them. Both must be
-/// ints written as Java writes them, or the schema would not read back the same.
-fn decimal_params(schema: &Schema, path: &str) -> Result<Vec<(&'static str, String)>, DeriveError> {
-    let canonical_int = |value: &str| value.parse::<i32>().is_ok_and(|v| v.to_string() == value);
-    let mut params = Vec::new();
-    if let Some(precision) = schema.parameter(DECIMAL_PRECISION_PARAMETER) {
-        if !canonical_int(precision) {
-            return Err(field_error(
-                path,
-                format!("its {DECIMAL_PRECISION_PARAMETER} parameter `{precision}` is not an int"),
-            ));
-        }
-        params.push(("precision", precision.to_owned()));
-    }
-    match schema.parameter(DECIMAL_SCALE_PARAMETER) {
-        Some(scale) if canonical_int(scale) => params.push(("scale", scale.to_owned())),
-        _ => {
-            return Err(field_error(
-                path,
-                "a Decimal needs an int scale parameter to read back",
-            ));
-        }
-    }
-    Ok(params)
 }
 
 fn is_union(schema: &Schema) -> bool {

@@ -108,7 +108,14 @@ fn unnamed_structs_get_default_names_and_tags_come_from_parameters() {
 
 message ConnectDefault1 {
   double score = 7;
-  optional int32 small = 1;
+  optional int32 small = 1 [(confluent.field_meta) = {
+    params: [
+      {
+        key: \"connect.type\",
+        value: \"int8\"
+      }
+    ]
+  }];
   optional middleMessage middle = 2;
   bytes blob = 3;
 

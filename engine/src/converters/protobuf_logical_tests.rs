@@ -1,10 +1,10 @@
-//! `ProtobufConverter` with Connect Decimal, Date and Time fields through `mock://` registries:
-//! the schema registered (no references), the framed bytes, and reading them back, also from a
-//! schema registered by Confluent.
+//! `ProtobufConverter` with Connect Decimal, Date, Time, INT8 and INT16 fields through `mock://`
+//! registries: the schema registered (no references), the framed bytes, and reading them back,
+//! also from a schema registered by Confluent.
 
 use bytes::Bytes;
 use sluice_codecs::protobuf::TAG_PARAMETER;
-use sluice_codecs::{Decimal, Schema, SchemaRef, Struct, Value};
+use sluice_codecs::{Decimal, Schema, SchemaRef, SchemaType, Struct, Value};
 
 use super::*;
 use crate::config::RawConfig;
@@ -228,4 +228,51 @@ fn malformed_logical_messages_fail_to_deserialize() {
         let result = reader.to_connect("payments", Some(&Bytes::from(bytes)));
         assert!(result.is_err(), "{body:02x?}");
     }
+}
+
+#[test]
+fn int8_and_int16_fields_read_back_through_their_connect_type_field_meta() {
+    let schema = Schema::structure([
+        ("tiny", Schema::int8().into_ref()),
+        ("short", Schema::int16().optional().into_ref()),
+    ])
+    .with_name("shop.Small")
+    .into_ref();
+    let mut writer = converter("proto-logical-narrow");
+    let bytes = writer
+        .to_bytes(
+            "smalls",
+            Some(&schema),
+            &record(&schema, vec![Value::Int8(-2), Value::Int16(300)]),
+        )
+        .expect("encodable")
+        .expect("not null");
+    let registered = writer
+        .serde
+        .registry
+        .version("smalls-value", None)
+        .expect("registered");
+    let meta = |ty: &str| {
+        format!(
+            " [(confluent.field_meta) = {{\n    params: [\n      {{\n        key: \"connect.type\",\n        value: \"{ty}\"\n      }}\n    ]\n  }}];\n"
+        )
+    };
+    assert_eq!(
+        registered.schema.schema,
+        format!(
+            "syntax = \"proto3\";\npackage shop;\n\nmessage Small {{\n  int32 tiny = 1{}  int32 short = 2{}}}\n",
+            meta("int8"),
+            meta("int16")
+        )
+    );
+    let (read, value) = converter("proto-logical-narrow")
+        .to_connect("smalls", Some(&bytes))
+        .expect("decodable");
+    let read = read.expect("a schema");
+    assert_eq!(read.fields()[0].schema.schema_type(), SchemaType::Int8);
+    assert_eq!(read.fields()[1].schema.schema_type(), SchemaType::Int16);
+    let Value::Struct(value) = value else {
+        panic!("not a struct");
+    };
+    assert_eq!(value.values(), &[Value::Int8(-2), Value::Int16(300)]);
 }
