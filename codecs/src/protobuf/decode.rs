@@ -220,6 +220,21 @@ impl Decoder<'_> {
                 let end = payload_end(cursor)?;
                 read_time(cursor, end, depth)?
             }
+            Kind::Wrapper(wrapped) => {
+                let end = payload_end(cursor)?;
+                let inner = wrapped.kind();
+                let mut value = default_value(inner, &self.plans.enums);
+                while cursor.position() < end {
+                    let (number, wire) = read_key(cursor)?;
+                    if number == 1 && wire == inner.wire_type() {
+                        value = self.single(field, inner, schema, cursor, depth)?;
+                    } else {
+                        skip(cursor, wire, number, depth)?;
+                    }
+                }
+                check_end(cursor, end)?;
+                value
+            }
             _ => self.scalar(kind, cursor)?,
         })
     }
@@ -256,7 +271,8 @@ impl Decoder<'_> {
             | Kind::Timestamp
             | Kind::Decimal { .. }
             | Kind::Date
-            | Kind::Time => {
+            | Kind::Time
+            | Kind::Wrapper(_) => {
                 return Err(ProtobufError::InvalidWireType {
                     wire_type: VARINT,
                     number: 0,

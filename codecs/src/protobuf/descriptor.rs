@@ -166,7 +166,16 @@ impl ProtoSchema {
 
     /// Compiles the codec for the message with this full name (without a leading dot).
     pub fn codec(&self, full_name: &str) -> Result<ProtobufCodec, ProtobufError> {
-        let index = Index::new(&self.set, &self.meta);
+        self.codec_with(full_name, CodecOptions::default())
+    }
+
+    /// Compiles the codec for the message with this full name with `options`.
+    pub fn codec_with(
+        &self,
+        full_name: &str,
+        options: CodecOptions,
+    ) -> Result<ProtobufCodec, ProtobufError> {
+        let index = Index::new(&self.set, &self.meta, options);
         plan::compile(&index, full_name)
     }
 
@@ -174,6 +183,24 @@ impl ProtoSchema {
     pub fn codec_at(&self, indexes: &[i32]) -> Result<ProtobufCodec, ProtobufError> {
         self.codec(&self.full_name_at(indexes)?)
     }
+
+    /// Compiles the codec for the message at a Confluent message-index path with `options`.
+    pub fn codec_at_with(
+        &self,
+        indexes: &[i32],
+        options: CodecOptions,
+    ) -> Result<ProtobufCodec, ProtobufError> {
+        self.codec_with(&self.full_name_at(indexes)?, options)
+    }
+}
+
+/// Confluent `ProtobufDataConfig` settings that change how messages map to Connect.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CodecOptions {
+    /// `wrapper.for.nullables`: `google.protobuf.*Value` wrapper fields read and write as their
+    /// (optional) value, and fields that are not messages, enums or repeated get required
+    /// Connect schemas, as Confluent's `ProtobufData` gives them.
+    pub wrapper_for_nullables: bool,
 }
 
 /// Every message and enum of a set by full name (without the leading dot), with its file's
@@ -183,6 +210,8 @@ pub(super) struct Index<'a> {
     pub enums: HashMap<String, &'a EnumDescriptorProto>,
     /// The `(confluent.field_meta)` parameters of the fields.
     pub meta: &'a FieldMeta,
+    /// How messages map to Connect.
+    pub options: CodecOptions,
 }
 
 /// Which presence and packing rules a file follows.
@@ -195,11 +224,12 @@ pub(super) enum Syntax {
 }
 
 impl<'a> Index<'a> {
-    fn new(set: &'a FileDescriptorSet, meta: &'a FieldMeta) -> Self {
+    fn new(set: &'a FileDescriptorSet, meta: &'a FieldMeta, options: CodecOptions) -> Self {
         let mut index = Self {
             messages: HashMap::new(),
             enums: HashMap::new(),
             meta,
+            options,
         };
         for file in &set.file {
             index.add_file(file);

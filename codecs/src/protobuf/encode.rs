@@ -201,6 +201,18 @@ impl Encoder<'_> {
                 write_time(out, *millis)?;
                 end(out, start);
             }
+            (Kind::Wrapper(wrapped), _) => {
+                // The value is checked even when it is the default, which is not written.
+                let inner = wrapped.kind();
+                let start = begin(out);
+                let mark = out.len();
+                write_key(out, 1, inner.wire_type());
+                self.single(field, inner, value, out, depth)?;
+                if is_default(inner, value, self.plans) {
+                    out.truncate(mark);
+                }
+                end(out, start);
+            }
             (Kind::Enum(e), Value::String(symbol)) => {
                 let number = self.plans.enums[e].number(symbol).ok_or_else(|| {
                     ProtobufError::UnknownEnumSymbol {
@@ -290,6 +302,7 @@ fn expected_name(kind: Kind) -> &'static str {
         Kind::Decimal { .. } => "Decimal",
         Kind::Date => "Date",
         Kind::Time => "Time",
+        Kind::Wrapper(wrapped) => expected_name(wrapped.kind()),
         _ => "INT64",
     }
 }

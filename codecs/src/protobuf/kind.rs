@@ -56,8 +56,57 @@ pub(super) enum Kind {
         /// 8 or 16.
         bits: u8,
     },
+    /// A `google.protobuf.*Value` wrapper read as its value (`wrapper.for.nullables=true`).
+    Wrapper(Wrapped),
     /// `google.type.TimeOfDay`, read as Connect Time.
     Time,
+}
+
+/// The value type of a `google.protobuf.*Value` wrapper message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Wrapped {
+    Double,
+    Float,
+    Int64,
+    Uint64,
+    Int32,
+    Uint32,
+    Bool,
+    String,
+    Bytes,
+}
+
+impl Wrapped {
+    /// The wrapper message of this full name, if it is one.
+    pub(super) fn of_message(name: &str) -> Option<Self> {
+        Some(match name {
+            "google.protobuf.DoubleValue" => Self::Double,
+            "google.protobuf.FloatValue" => Self::Float,
+            "google.protobuf.Int64Value" => Self::Int64,
+            "google.protobuf.UInt64Value" => Self::Uint64,
+            "google.protobuf.Int32Value" => Self::Int32,
+            "google.protobuf.UInt32Value" => Self::Uint32,
+            "google.protobuf.BoolValue" => Self::Bool,
+            "google.protobuf.StringValue" => Self::String,
+            "google.protobuf.BytesValue" => Self::Bytes,
+            _ => return None,
+        })
+    }
+
+    /// The kind of the wrapped `value` field.
+    pub(super) fn kind(self) -> Kind {
+        match self {
+            Self::Double => Kind::Double,
+            Self::Float => Kind::Float,
+            Self::Int64 => Kind::Int64,
+            Self::Uint64 => Kind::Uint64,
+            Self::Int32 => Kind::Int32,
+            Self::Uint32 => Kind::Uint32,
+            Self::Bool => Kind::Bool,
+            Self::String => Kind::String,
+            Self::Bytes => Kind::Bytes,
+        }
+    }
 }
 
 /// How a Connect `INT8` or `INT16` value is held on the wire.
@@ -100,8 +149,15 @@ impl Kind {
             | Self::Timestamp
             | Self::Decimal { .. }
             | Self::Date
-            | Self::Time => LEN,
+            | Self::Time
+            | Self::Wrapper(_) => LEN,
         }
+    }
+
+    /// True for kinds held in a message of their own (Confluent marks their Connect schemas
+    /// optional even with `wrapper.for.nullables=true`).
+    pub(super) fn is_message(self) -> bool {
+        self.wire_type() == LEN && !matches!(self, Self::String | Self::Bytes)
     }
 
     /// True for kinds a repeated field may pack.

@@ -35,6 +35,12 @@
 //! Every field schema is **optional** (as Confluent marks them) and carries the parameter
 //! `io.confluent.connect.protobuf.Tag` = field number.
 //!
+//! With [`CodecOptions::wrapper_for_nullables`] (Confluent's `wrapper.for.nullables=true`),
+//! `google.protobuf.*Value` wrapper fields read as their value (`UInt32Value` as `INT64`
+//! 0 ..= 4 294 967 295) with an optional schema, absent as null, and write a non-null value as a
+//! wrapper message; fields that are neither messages, enums, repeated nor maps (map keys
+//! included) get **required** schemas, as Confluent gives them.
+//!
 //! # Decoded values
 //!
 //! - Fields without presence (proto3 plain scalars and enums) read as their default when
@@ -78,8 +84,10 @@ mod plan;
 mod reflect_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod wrapper_tests;
 
-pub use descriptor::ProtoSchema;
+pub use descriptor::{CodecOptions, ProtoSchema};
 pub use framing::{decode_framed, encode_framed, read_message_indexes, write_message_indexes};
 pub use known::{DATE_FILE, DECIMAL_FILE, META_FILE, TIME_OF_DAY_FILE};
 pub use plan::ProtobufCodec;

@@ -11,7 +11,9 @@ use prost_types::{DescriptorProto, EnumDescriptorProto, FieldDescriptorProto};
 use super::ProtobufError;
 use super::connect::{SchemaBuilder, recursive_messages};
 use super::descriptor::{Index, Syntax};
-pub(super) use super::kind::{Card, EGROUP, I32, I64, Int32Wire, Kind, LEN, SGROUP, VARINT};
+pub(super) use super::kind::{
+    Card, EGROUP, I32, I64, Int32Wire, Kind, LEN, SGROUP, VARINT, Wrapped,
+};
 use crate::schema::SchemaRef;
 use crate::str::Str;
 use crate::value::Value;
@@ -169,6 +171,7 @@ pub(super) fn compile(index: &Index<'_>, full_name: &str) -> Result<ProtobufCode
         oneofs: &builder.oneofs,
         recursive: recursive_messages(&plans),
         memo: HashMap::new(),
+        wrappers: index.options.wrapper_for_nullables,
     };
     let schema = schemas.message(0, 0);
     Ok(ProtobufCodec {
@@ -293,10 +296,7 @@ impl<'a> Builder<'a> {
             ProtoType::Group => return Err(unsupported("group fields are not supported")),
             _ => self.kind(message, field).map_err(unsupported)?,
         };
-        if kind.wire_type() == LEN
-            && !matches!(kind, Kind::String | Kind::Bytes)
-            && card == Card::Implicit
-        {
+        if kind.is_message() && card == Card::Implicit {
             card = Card::Explicit;
         }
         Ok(FieldPlan {
@@ -377,7 +377,10 @@ impl<'a> Builder<'a> {
             }
             DATE_MESSAGE => Kind::Date,
             TIME_MESSAGE => Kind::Time,
-            _ => Kind::Message(self.message_id(name)?),
+            _ => match Wrapped::of_message(name) {
+                Some(wrapped) if self.index.options.wrapper_for_nullables => Kind::Wrapper(wrapped),
+                _ => Kind::Message(self.message_id(name)?),
+            },
         })
     }
 
@@ -499,8 +502,11 @@ pub(super) fn default_value(kind: Kind, enums: &[EnumPlan]) -> Value {
         Kind::String => Value::String(Str::default()),
         Kind::Bytes => Value::Bytes(Bytes::new()),
         Kind::Enum(e) => Value::String(enums[e].default.clone()),
-        Kind::Message(_) | Kind::Timestamp | Kind::Decimal { .. } | Kind::Date | Kind::Time => {
-            Value::Null
-        }
+        Kind::Message(_)
+        | Kind::Timestamp
+        | Kind::Decimal { .. }
+        | Kind::Date
+        | Kind::Time
+        | Kind::Wrapper(_) => Value::Null,
     }
 }
