@@ -21,6 +21,7 @@
 //! | `Time` | `google.type.TimeOfDay` (0 ..= 86 400 000 ms, as Confluent accepts) |
 //! | `Decimal` | `confluent.type.Decimal` (the value's unscaled bytes, its precision in digits and its scale, as Confluent's `DecimalUtils`) with the field option `[(confluent.field_meta) = { params: [...] }]` holding `precision` (the `connect.decimal.precision` parameter, when present) and `scale` |
 //! | optional field | a plain proto3 field (a null is not written and reads back as the default); with `optional.for.nullables=true`, a proto3 `optional` field (reads back as null) |
+//! | optional primitive field, with `wrapper.for.nullables=true` | `google.protobuf.Int32Value` (`INT8`, `INT16`, `INT32`), `Int64Value` (`INT64`; `UInt32Value` / `UInt64Value` when the `Type` parameter is `uint32`/`fixed32` / `uint64`/`fixed64`), `FloatValue`, `DoubleValue`, `BoolValue`, `StringValue` (not enums), `BytesValue`, importing `google/protobuf/wrappers.proto`; the reader gives wrappers optional schemas and other primitive fields required ones, as Confluent's |
 //!
 //! The logical types' files (`google/protobuf/timestamp.proto`, `google/type/date.proto`,
 //! `google/type/timeofday.proto`, `confluent/type/decimal.proto`) are imported in the order the
@@ -33,8 +34,8 @@
 //!
 //! # Not reproduced (each is an error naming the field, not a silent difference)
 //!
-//! - `wrapper.for.nullables=true` (rejected when the converter is configured) and a non-`STRUCT`
-//!   top-level schema (Confluent writes wrapper messages such as `google.protobuf.Int32Value`).
+//! - A non-`STRUCT` top-level schema (Confluent writes wrapper messages such as
+//!   `google.protobuf.Int32Value`).
 //! - Arrays of arrays (Confluent fails too), arrays of maps, maps whose keys are not primitive
 //!   (logical types included) and maps whose values are arrays or maps: Confluent writes them,
 //!   but they read back as something else (a map, or an array of entry structs).
@@ -47,18 +48,21 @@
 //!   does), and a nested struct sharing its enclosing message's name (Confluent turns it into a
 //!   self-reference).
 //!
-//! Other differences, as in Confluent: `INT8`/`INT16` map keys and values read back as `INT32`
-//! (map entries carry no `(confluent.field_meta)`); Connect default values and docs are not
-//! rendered (proto3 has no defaults, and Confluent drops them too).
+//! Other differences, as in Confluent: `INT8`/`INT16` map keys and values, and optional ones
+//! wrapped by `wrapper.for.nullables`, read back as `INT32` (map entries carry no
+//! `(confluent.field_meta)`, and the reader does not narrow wrappers); Connect default values
+//! and docs are not rendered (proto3 has no defaults, and Confluent drops them too).
 
 use sluice_codecs::protobuf::{ENUM_PARAMETER, TAG_PARAMETER, UNION_PREFIX};
 use sluice_codecs::{Schema, SchemaType, Type};
 
-use super::protobuf_logical::{DECIMAL_TYPE, field_meta, logical_type};
-use super::protobuf_names::{
-    check_json_names, check_tags, is_identifier, map_entry_name, parse_tag, scrub,
+use super::protobuf_logical::{
+    DECIMAL_TYPE, WRAPPERS_FILE, field_meta, logical_type, wrapper_type,
 };
-use super::protobuf_render::{EnumDef, FieldDef, Message, Oneof, ProtoFile, render};
+use super::protobuf_names::{
+    check_json_names, check_tags, enumeration, is_identifier, map_entry_name, parse_tag, scrub,
+};
+use super::protobuf_render::{FieldDef, Message, Oneof, ProtoFile, render};
 
 /// Name prefix of structs with no name, numbered from 1.
 const DEFAULT_NAME: &str = "ConnectDefault";
@@ -71,6 +75,9 @@ pub(crate) struct DeriveOptions {
     pub optional_for_nullables: bool,
     /// `scrub.invalid.names`: names that are not protobuf identifiers are rewritten.
     pub scrub_invalid_names: bool,
+    /// `wrapper.for.nullables`: optional primitive fields become `google.protobuf.*Value`
+    /// wrapper messages.
+    pub wrapper_for_nullables: bool,
 }
 
 /// A derived `.proto` file.
@@ -306,6 +313,8 @@ impl Deriver {
             _ => {
                 if let Some((_, file)) = logical_type(schema.name.as_deref()) {
                     self.import(file);
+                } else if ty.starts_with("google.protobuf.") {
+                    self.import(WRAPPERS_FILE);
                 }
             }
         }
@@ -500,7 +509,7 @@ impl Deriver {
                 ),
             )),
         };
-        match &schema.ty {
+        let primitive = match &schema.ty {
             Type::Int8 | Type::Int16 => Ok("int32".to_owned()),
             Type::Int32 => exact(&["int32", "sint32", "sfixed32"], "int32"),
             Type::Int64 => exact(
@@ -517,6 +526,18 @@ impl Deriver {
                 None => Ok("string".to_owned()),
             },
             Type::Bytes => Ok("bytes".to_owned()),
+            _ => Err(field_error(path, "not a primitive")),
+        };
+        if schema.ty.tag().is_primitive() {
+            let ty = primitive?;
+            return Ok(match wrapper_type(schema, &ty) {
+                Some(wrapper) if self.options.wrapper_for_nullables && schema.optional => {
+                    wrapper.to_owned()
+                }
+                _ => ty,
+            });
+        }
+        match &schema.ty {
             Type::Array(_) => Err(field_error(path, "an array of arrays has no protobuf form")),
             Type::Map { .. } => {
                 let name =
@@ -533,33 +554,9 @@ impl Deriver {
                     name
                 })
             }
+            _ => Err(field_error(path, "not a container")),
         }
     }
-}
-
-/// Confluent's `enumDefinitionFromConnectSchema`: symbols from the `…Enum.<SYMBOL>` parameters,
-/// in parameter order.
-fn enumeration(name: String, schema: &Schema, path: &str) -> Result<EnumDef, DeriveError> {
-    let prefix = format!("{ENUM_PARAMETER}.");
-    let mut values = Vec::new();
-    for (key, number) in schema.parameters.iter().flatten() {
-        if let Some(symbol) = key.strip_prefix(&prefix) {
-            let number = number.parse().map_err(|_| {
-                field_error(
-                    path,
-                    format!("enum symbol {symbol} has number `{number}`, not an integer"),
-                )
-            })?;
-            values.push((symbol.to_owned(), number));
-        }
-    }
-    if values.first().map(|(_, number)| *number) != Some(0) {
-        return Err(field_error(
-            path,
-            format!("enum {name} must start with a symbol numbered 0 in proto3"),
-        ));
-    }
-    Ok(EnumDef { name, values })
 }
 
 fn is_union(schema: &Schema) -> bool {

@@ -97,6 +97,7 @@ fn unnamed_structs_get_default_names_and_tags_come_from_parameters() {
         DeriveOptions {
             optional_for_nullables: true,
             scrub_invalid_names: false,
+            wrapper_for_nullables: false,
         },
     );
     assert_eq!(proto.full_name, "ConnectDefault1");
@@ -302,6 +303,7 @@ fn logical_types_in_arrays_unions_maps_and_optional_fields() {
     let options = DeriveOptions {
         optional_for_nullables: true,
         scrub_invalid_names: false,
+        wrapper_for_nullables: false,
     };
     let proto = derived(&schema, options);
     let expected = format!(
@@ -387,6 +389,7 @@ fn invalid_names_are_errors_unless_scrubbed() {
         DeriveOptions {
             optional_for_nullables: false,
             scrub_invalid_names: true,
+            wrapper_for_nullables: false,
         },
     );
     assert!(
@@ -441,11 +444,63 @@ fn names_that_clash_as_json_names_are_errors() {
     let scrubbed = DeriveOptions {
         optional_for_nullables: false,
         scrub_invalid_names: true,
+        wrapper_for_nullables: false,
     };
     let proto = derived(&schema, scrubbed);
     assert!(
         proto.text.contains("  int64 x_time = 2;\n"),
         "{}",
         proto.text
+    );
+}
+
+#[test]
+fn wrapper_for_nullables_wraps_optional_primitives_as_confluent_does() {
+    let schema = Schema::structure([
+        ("id", Schema::int64().into_ref()),
+        ("count", Schema::int32().optional().into_ref()),
+        ("small", Schema::int8().optional().into_ref()),
+        (
+            "big",
+            Schema::int64()
+                .optional()
+                .with_parameter("io.confluent.connect.protobuf.Type", "uint64")
+                .into_ref(),
+        ),
+        ("ratio", Schema::float64().optional().into_ref()),
+        ("name", Schema::string().optional().into_ref()),
+        ("day", Schema::date().optional().into_ref()),
+    ])
+    .with_name("w.Row");
+    let options = DeriveOptions {
+        wrapper_for_nullables: true,
+        ..DeriveOptions::default()
+    };
+    let proto = derived(&schema, options);
+    assert_eq!(
+        proto.text,
+        "syntax = \"proto3\";
+package w;
+
+import \"google/protobuf/wrappers.proto\";
+import \"google/type/date.proto\";
+
+message Row {
+  int64 id = 1;
+  google.protobuf.Int32Value count = 2;
+  google.protobuf.Int32Value small = 3 [(confluent.field_meta) = {
+    params: [
+      {
+        key: \"connect.type\",
+        value: \"int8\"
+      }
+    ]
+  }];
+  google.protobuf.UInt64Value big = 4;
+  google.protobuf.DoubleValue ratio = 5;
+  google.protobuf.StringValue name = 6;
+  google.type.Date day = 7;
+}
+"
     );
 }

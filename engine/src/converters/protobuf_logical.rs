@@ -30,6 +30,28 @@ const LOGICAL_TYPES: [(&str, &str, &str); 4] = [
     ),
 ];
 
+/// Where the `google.protobuf.*Value` wrapper messages are declared.
+pub(super) const WRAPPERS_FILE: &str = "google/protobuf/wrappers.proto";
+
+/// The wrapper message Confluent's `ProtobufData` writes, with `wrapper.for.nullables=true`, for
+/// an optional primitive `schema` whose plain protobuf type is `ty`; `None` for an enum.
+pub(super) fn wrapper_type(schema: &Schema, ty: &str) -> Option<&'static str> {
+    Some(match schema.ty {
+        Type::Int8 | Type::Int16 | Type::Int32 => "google.protobuf.Int32Value",
+        Type::Int64 => match ty {
+            "uint32" | "fixed32" => "google.protobuf.UInt32Value",
+            "uint64" | "fixed64" => "google.protobuf.UInt64Value",
+            _ => "google.protobuf.Int64Value",
+        },
+        Type::Float32 => "google.protobuf.FloatValue",
+        Type::Float64 => "google.protobuf.DoubleValue",
+        Type::Boolean => "google.protobuf.BoolValue",
+        Type::String if ty == "string" => "google.protobuf.StringValue",
+        Type::Bytes => "google.protobuf.BytesValue",
+        _ => return None,
+    })
+}
+
 /// The message type and file of a logical type's schema name.
 pub(super) fn logical_type(name: Option<&str>) -> Option<(&'static str, &'static str)> {
     let name = name?;
