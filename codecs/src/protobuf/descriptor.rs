@@ -77,7 +77,8 @@ impl ProtoSchema {
 
     /// Reads a serialized `FileDescriptorSet` (as `protoc --include_imports
     /// --descriptor_set_out` writes it). The last file, the one the others are imported by, is
-    /// the main file.
+    /// the main file. `(confluent.field_meta)` options are read when the set holds
+    /// `confluent/meta.proto` and resolves as a whole.
     pub fn from_descriptor_set_bytes(bytes: &[u8]) -> Result<Self, ProtobufError> {
         let set = FileDescriptorSet::decode(bytes)
             .map_err(|error| ProtobufError::DescriptorSet(error.to_string()))?;
@@ -131,7 +132,8 @@ impl ProtoSchema {
         &self.set
     }
 
-    /// The serialized `FileDescriptorSet`.
+    /// The serialized `FileDescriptorSet`, without extension options such as
+    /// `(confluent.field_meta)` (a set read back from these bytes gives Decimals scale 0).
     pub fn descriptor_set_bytes(&self) -> Vec<u8> {
         self.set.encode_to_vec()
     }

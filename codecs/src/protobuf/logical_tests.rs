@@ -411,3 +411,33 @@ message Small {
         Value::Int8(44)
     );
 }
+
+#[test]
+fn descriptor_sets_with_extension_options_keep_the_field_meta() {
+    use protox::file::{ChainFileResolver, File, FileResolver, GoogleFileResolver};
+
+    use super::known::{KnownFileResolver, with_meta_import};
+
+    struct Logical;
+    impl FileResolver for Logical {
+        fn open_file(&self, name: &str) -> Result<File, protox::Error> {
+            match name {
+                "logical.proto" => with_meta_import(name, LOGICAL_PROTO),
+                _ => Err(protox::Error::file_not_found(name)),
+            }
+        }
+    }
+    let mut resolver = ChainFileResolver::new();
+    resolver.add(Logical);
+    resolver.add(KnownFileResolver);
+    resolver.add(GoogleFileResolver::new());
+    let mut compiler = protox::Compiler::with_file_resolver(resolver);
+    compiler.include_imports(true);
+    compiler.open_file("logical.proto").expect("compiles");
+    // As protoc --include_imports writes it, extension options included.
+    let bytes = compiler.encode_file_descriptor_set();
+    let codec = ProtoSchema::from_descriptor_set_bytes(&bytes)
+        .and_then(|schema| schema.codec("t.Logical"))
+        .expect("loads");
+    assert_eq!(codec.schema(), self::codec().schema());
+}
