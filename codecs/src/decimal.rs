@@ -84,6 +84,18 @@ impl Decimal {
         i64::try_from(if self.is_negative() { -value } else { value }).ok()
     }
 
+    /// The number of decimal digits of the unscaled value (1 for zero), like Java's
+    /// `BigDecimal.precision()`.
+    pub fn precision(&self) -> u32 {
+        let digits = match self.to_i128() {
+            Some(unscaled) => unscaled.unsigned_abs().checked_ilog10().unwrap_or(0) as usize + 1,
+            None => Magnitude::from_twos_complement(&self.unscaled)
+                .into_decimal_digits()
+                .len(),
+        };
+        u32::try_from(digits).unwrap_or(u32::MAX)
+    }
+
     /// True when the value is below zero.
     pub fn is_negative(&self) -> bool {
         self.unscaled.first().is_some_and(|byte| byte & 0x80 != 0)

@@ -4,7 +4,10 @@
 use std::collections::HashMap;
 
 use super::plan::{Card, FieldPlan, Kind, Plans};
-use super::{ENUM_PARAMETER, MAX_DEPTH, MAX_RECURSIVE_DEPTH, TAG_PARAMETER, UNION_PREFIX};
+use super::{
+    DECIMAL_PRECISION_PARAMETER, ENUM_PARAMETER, MAX_DEPTH, MAX_RECURSIVE_DEPTH, TAG_PARAMETER,
+    UNION_PREFIX,
+};
 use crate::schema::{Schema, SchemaRef};
 
 /// Builds Connect schemas; a message's schema depends on its depth only when recursion is cut.
@@ -13,6 +16,8 @@ pub(super) struct SchemaBuilder<'a> {
     pub oneofs: &'a [Vec<String>],
     pub recursive: Vec<bool>,
     pub memo: HashMap<(usize, usize), SchemaRef>,
+    /// `wrapper.for.nullables`: only message, enum, repeated and map fields are optional.
+    pub wrappers: bool,
 }
 
 /// Per message, whether it can contain itself.
@@ -83,27 +88,38 @@ impl SchemaBuilder<'_> {
     }
 
     fn field(&mut self, field: &FieldPlan, depth: usize) -> Schema {
-        let tagged = |schema: Schema, tag: u32| {
-            schema
-                .optional()
-                .with_parameter(TAG_PARAMETER, tag.to_string())
+        // Confluent marks message and enum schemas optional; other fields too unless
+        // wrapper.for.nullables is set.
+        let wrappers = self.wrappers;
+        let tagged = |schema: Schema, kind: Option<Kind>, tag: u32| {
+            let optional = match kind {
+                Some(kind) => !wrappers || kind.is_message() || matches!(kind, Kind::Enum(_)),
+                None => true,
+            };
+            let schema = if optional { schema.optional() } else { schema };
+            schema.with_parameter(TAG_PARAMETER, tag.to_string())
         };
         let base = self.kind(field.kind, depth);
-        let schema = match field.card {
-            Card::Implicit | Card::Explicit => base,
-            Card::Repeated { .. } => Schema::array(base.optional().into_ref()),
-            Card::Map { key } => Schema::map(
-                tagged(self.kind(key, depth), 1).into_ref(),
-                tagged(base, 2).into_ref(),
-            )
-            .with_name(map_name(&field.name)),
+        let (schema, kind) = match field.card {
+            Card::Implicit | Card::Explicit => (base, Some(field.kind)),
+            Card::Repeated { .. } => (Schema::array(base.optional().into_ref()), None),
+            Card::Map { key } => (
+                Schema::map(
+                    tagged(self.kind(key, depth), Some(key), 1).into_ref(),
+                    tagged(base, Some(field.kind), 2).into_ref(),
+                )
+                .with_name(map_name(&field.name)),
+                None,
+            ),
         };
-        tagged(schema, field.number)
+        tagged(schema, kind, field.number)
     }
 
     fn kind(&mut self, kind: Kind, depth: usize) -> Schema {
         match kind {
             Kind::Int32 | Kind::Sint32 | Kind::Sfixed32 => Schema::int32(),
+            Kind::Narrow { bits: 8, .. } => Schema::int8(),
+            Kind::Narrow { .. } => Schema::int16(),
             Kind::Int64
             | Kind::Uint64
             | Kind::Fixed64
@@ -117,6 +133,18 @@ impl SchemaBuilder<'_> {
             Kind::String => Schema::string(),
             Kind::Bytes => Schema::bytes(),
             Kind::Timestamp => Schema::timestamp(),
+            Kind::Decimal { scale, precision } => {
+                let schema = Schema::decimal(scale);
+                match precision {
+                    Some(precision) => {
+                        schema.with_parameter(DECIMAL_PRECISION_PARAMETER, precision.to_string())
+                    }
+                    None => schema,
+                }
+            }
+            Kind::Date => Schema::date(),
+            Kind::Time => Schema::time(),
+            Kind::Wrapper(wrapped) => self.kind(wrapped.kind(), depth),
             Kind::Enum(e) => {
                 let plan = &self.plans.enums[e];
                 let mut schema = Schema::string()

@@ -2,6 +2,7 @@
 
 use bytes::Bytes;
 
+use super::logical::{read_date, read_decimal, read_time};
 use super::plan::{
     Card, EGROUP, FieldPlan, I32, I64, Kind, LEN, Plans, ProtobufCodec, SGROUP, VARINT,
     default_value,
@@ -31,7 +32,7 @@ struct Decoder<'a> {
 
 /// Reads a field key, returning `(number, wire type)`.
 #[inline]
-fn read_key(cursor: &mut Cursor) -> Result<(u32, u8), ProtobufError> {
+pub(super) fn read_key(cursor: &mut Cursor) -> Result<(u32, u8), ProtobufError> {
     let position = cursor.position();
     let key = cursor.read_varint()?;
     let number = key >> 3;
@@ -52,7 +53,7 @@ fn payload_end(cursor: &mut Cursor) -> Result<usize, ProtobufError> {
 
 /// Fails unless the fields of a payload ended exactly at its end.
 #[inline]
-fn check_end(cursor: &Cursor, end: usize) -> Result<(), ProtobufError> {
+pub(super) fn check_end(cursor: &Cursor, end: usize) -> Result<(), ProtobufError> {
     if cursor.position() == end {
         Ok(())
     } else {
@@ -207,6 +208,33 @@ impl Decoder<'_> {
                 let end = payload_end(cursor)?;
                 timestamp(cursor, end, depth)?
             }
+            Kind::Decimal { .. } => {
+                let end = payload_end(cursor)?;
+                read_decimal(cursor, end, depth)?
+            }
+            Kind::Date => {
+                let end = payload_end(cursor)?;
+                read_date(cursor, end, depth)?
+            }
+            Kind::Time => {
+                let end = payload_end(cursor)?;
+                read_time(cursor, end, depth)?
+            }
+            Kind::Wrapper(wrapped) => {
+                let end = payload_end(cursor)?;
+                let inner = wrapped.kind();
+                let mut value = default_value(inner, &self.plans.enums);
+                while cursor.position() < end {
+                    let (number, wire) = read_key(cursor)?;
+                    if number == 1 && wire == inner.wire_type() {
+                        value = self.single(field, inner, schema, cursor, depth)?;
+                    } else {
+                        skip(cursor, wire, number, depth)?;
+                    }
+                }
+                check_end(cursor, end)?;
+                value
+            }
             _ => self.scalar(kind, cursor)?,
         })
     }
@@ -216,6 +244,11 @@ impl Decoder<'_> {
     fn scalar(&self, kind: Kind, cursor: &mut Cursor) -> Result<Value, ProtobufError> {
         Ok(match kind {
             Kind::Int32 => Value::Int32(cursor.read_varint()? as i32),
+            Kind::Narrow { wire, bits } => match self.scalar(wire.kind(), cursor)? {
+                Value::Int32(x) if bits == 8 => Value::Int8(x as i8),
+                Value::Int32(x) => Value::Int16(x as i16),
+                other => other,
+            },
             Kind::Int64 | Kind::Uint64 => Value::Int64(cursor.read_varint()? as i64),
             Kind::Uint32 => Value::Int64(i64::from(cursor.read_varint()? as u32)),
             Kind::Sint32 => Value::Int32(zigzag_decode(cursor.read_varint()?) as i32),
@@ -232,7 +265,14 @@ impl Decoder<'_> {
                 Value::Int64(i64::from_le_bytes(cursor.read_array()?))
             }
             Kind::Double => Value::Float64(f64::from_le_bytes(cursor.read_array()?)),
-            Kind::String | Kind::Bytes | Kind::Message(_) | Kind::Timestamp => {
+            Kind::String
+            | Kind::Bytes
+            | Kind::Message(_)
+            | Kind::Timestamp
+            | Kind::Decimal { .. }
+            | Kind::Date
+            | Kind::Time
+            | Kind::Wrapper(_) => {
                 return Err(ProtobufError::InvalidWireType {
                     wire_type: VARINT,
                     number: 0,

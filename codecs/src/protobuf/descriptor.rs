@@ -7,8 +7,10 @@ use std::sync::Arc;
 use prost::Message as _;
 use prost_types::{DescriptorProto, EnumDescriptorProto, FileDescriptorProto, FileDescriptorSet};
 use protox::file::{ChainFileResolver, File, FileResolver, GoogleFileResolver};
+use protox::prost_reflect::DescriptorPool;
 
 use super::ProtobufError;
+use super::known::{FieldMeta, KnownFileResolver, with_meta_import};
 use super::plan::{self, ProtobufCodec};
 
 /// A loaded set of protobuf files, one of them the *main* file that Confluent message-index
@@ -28,6 +30,8 @@ use super::plan::{self, ProtobufCodec};
 pub struct ProtoSchema {
     set: Arc<FileDescriptorSet>,
     main: usize,
+    /// The `(confluent.field_meta)` parameters of the set's fields.
+    meta: Arc<FieldMeta>,
 }
 
 struct MemoryResolver(HashMap<String, String>);
@@ -35,7 +39,7 @@ struct MemoryResolver(HashMap<String, String>);
 impl FileResolver for MemoryResolver {
     fn open_file(&self, name: &str) -> Result<File, protox::Error> {
         match self.0.get(name) {
-            Some(source) => File::from_source(name, source),
+            Some(source) => with_meta_import(name, source),
             None => Err(protox::Error::file_not_found(name)),
         }
     }
@@ -43,8 +47,11 @@ impl FileResolver for MemoryResolver {
 
 impl ProtoSchema {
     /// Compiles in-memory `.proto` files given as `(file name, source)`; imports resolve among
-    /// them and to the well-known types (`google/protobuf/*.proto`). The first file is the main
-    /// file.
+    /// them, to the well-known types (`google/protobuf/*.proto`) and to the files Confluent
+    /// knows without references (`confluent/meta.proto`, `confluent/type/decimal.proto`,
+    /// `google/type/date.proto`, `google/type/timeofday.proto`). A file using a
+    /// `(confluent.…)` option compiles without importing `confluent/meta.proto`, as the files
+    /// Confluent's `ProtobufData` registers do. The first file is the main file.
     pub fn from_proto_text(files: &[(&str, &str)]) -> Result<Self, ProtobufError> {
         let Some((main_name, _)) = files.first() else {
             return Err(ProtobufError::Compile("no .proto file given".into()));
@@ -55,6 +62,7 @@ impl ProtoSchema {
             .collect();
         let mut resolver = ChainFileResolver::new();
         resolver.add(MemoryResolver(sources));
+        resolver.add(KnownFileResolver);
         resolver.add(GoogleFileResolver::new());
         let mut compiler = protox::Compiler::with_file_resolver(resolver);
         compiler.include_imports(true);
@@ -63,12 +71,14 @@ impl ProtoSchema {
                 .open_file(name)
                 .map_err(|error| ProtobufError::Compile(error.to_string()))?;
         }
-        Self::with_main(compiler.file_descriptor_set(), main_name)
+        let meta = FieldMeta::of_pool(&compiler.descriptor_pool());
+        Self::with_main(compiler.file_descriptor_set(), main_name, meta)
     }
 
     /// Reads a serialized `FileDescriptorSet` (as `protoc --include_imports
     /// --descriptor_set_out` writes it). The last file, the one the others are imported by, is
-    /// the main file.
+    /// the main file. `(confluent.field_meta)` options are read when the set holds
+    /// `confluent/meta.proto` and resolves as a whole.
     pub fn from_descriptor_set_bytes(bytes: &[u8]) -> Result<Self, ProtobufError> {
         let set = FileDescriptorSet::decode(bytes)
             .map_err(|error| ProtobufError::DescriptorSet(error.to_string()))?;
@@ -77,13 +87,22 @@ impl ProtoSchema {
             .len()
             .checked_sub(1)
             .ok_or_else(|| ProtobufError::DescriptorSet("no file in the set".into()))?;
+        // Field options are read when the set also resolves as a descriptor pool.
+        let meta = DescriptorPool::decode(bytes)
+            .map(|pool| FieldMeta::of_pool(&pool))
+            .unwrap_or_default();
         Ok(Self {
             set: Arc::new(set),
             main,
+            meta: Arc::new(meta),
         })
     }
 
-    fn with_main(set: FileDescriptorSet, main_name: &str) -> Result<Self, ProtobufError> {
+    fn with_main(
+        set: FileDescriptorSet,
+        main_name: &str,
+        meta: FieldMeta,
+    ) -> Result<Self, ProtobufError> {
         let main = set
             .file
             .iter()
@@ -92,6 +111,7 @@ impl ProtoSchema {
         Ok(Self {
             set: Arc::new(set),
             main,
+            meta: Arc::new(meta),
         })
     }
 
@@ -112,7 +132,8 @@ impl ProtoSchema {
         &self.set
     }
 
-    /// The serialized `FileDescriptorSet`.
+    /// The serialized `FileDescriptorSet`, without extension options such as
+    /// `(confluent.field_meta)` (a set read back from these bytes gives Decimals scale 0).
     pub fn descriptor_set_bytes(&self) -> Vec<u8> {
         self.set.encode_to_vec()
     }
@@ -147,7 +168,16 @@ impl ProtoSchema {
 
     /// Compiles the codec for the message with this full name (without a leading dot).
     pub fn codec(&self, full_name: &str) -> Result<ProtobufCodec, ProtobufError> {
-        let index = Index::new(&self.set);
+        self.codec_with(full_name, CodecOptions::default())
+    }
+
+    /// Compiles the codec for the message with this full name with `options`.
+    pub fn codec_with(
+        &self,
+        full_name: &str,
+        options: CodecOptions,
+    ) -> Result<ProtobufCodec, ProtobufError> {
+        let index = Index::new(&self.set, &self.meta, options);
         plan::compile(&index, full_name)
     }
 
@@ -155,6 +185,24 @@ impl ProtoSchema {
     pub fn codec_at(&self, indexes: &[i32]) -> Result<ProtobufCodec, ProtobufError> {
         self.codec(&self.full_name_at(indexes)?)
     }
+
+    /// Compiles the codec for the message at a Confluent message-index path with `options`.
+    pub fn codec_at_with(
+        &self,
+        indexes: &[i32],
+        options: CodecOptions,
+    ) -> Result<ProtobufCodec, ProtobufError> {
+        self.codec_with(&self.full_name_at(indexes)?, options)
+    }
+}
+
+/// Confluent `ProtobufDataConfig` settings that change how messages map to Connect.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CodecOptions {
+    /// `wrapper.for.nullables`: `google.protobuf.*Value` wrapper fields read and write as their
+    /// (optional) value, and fields that are not messages, enums or repeated get required
+    /// Connect schemas, as Confluent's `ProtobufData` gives them.
+    pub wrapper_for_nullables: bool,
 }
 
 /// Every message and enum of a set by full name (without the leading dot), with its file's
@@ -162,6 +210,10 @@ impl ProtoSchema {
 pub(super) struct Index<'a> {
     pub messages: HashMap<String, (&'a DescriptorProto, Syntax)>,
     pub enums: HashMap<String, &'a EnumDescriptorProto>,
+    /// The `(confluent.field_meta)` parameters of the fields.
+    pub meta: &'a FieldMeta,
+    /// How messages map to Connect.
+    pub options: CodecOptions,
 }
 
 /// Which presence and packing rules a file follows.
@@ -174,10 +226,12 @@ pub(super) enum Syntax {
 }
 
 impl<'a> Index<'a> {
-    fn new(set: &'a FileDescriptorSet) -> Self {
+    fn new(set: &'a FileDescriptorSet, meta: &'a FieldMeta, options: CodecOptions) -> Self {
         let mut index = Self {
             messages: HashMap::new(),
             enums: HashMap::new(),
+            meta,
+            options,
         };
         for file in &set.file {
             index.add_file(file);

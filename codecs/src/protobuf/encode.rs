@@ -4,6 +4,7 @@
 //! back-patched (shifting the body only when the length needs more than one byte), so there is
 //! no size pass and no copy per nesting level for small messages.
 
+use super::logical::{write_date, write_decimal, write_time};
 use super::plan::{Card, FieldPlan, I32, I64, Kind, LEN, Plans, ProtobufCodec, VARINT};
 use super::{MAX_DEPTH, ProtobufError};
 use crate::cursor::{write_varint, zigzag_encode};
@@ -185,6 +186,33 @@ impl Encoder<'_> {
                 write_timestamp(out, *millis);
                 end(out, start);
             }
+            (Kind::Decimal { .. }, Value::Decimal(decimal)) => {
+                let start = begin(out);
+                write_decimal(out, decimal);
+                end(out, start);
+            }
+            (Kind::Date, Value::Date(days) | Value::Int32(days)) => {
+                let start = begin(out);
+                write_date(out, *days);
+                end(out, start);
+            }
+            (Kind::Time, Value::Time(millis) | Value::Int32(millis)) => {
+                let start = begin(out);
+                write_time(out, *millis)?;
+                end(out, start);
+            }
+            (Kind::Wrapper(wrapped), _) => {
+                // The value is checked even when it is the default, which is not written.
+                let inner = wrapped.kind();
+                let start = begin(out);
+                let mark = out.len();
+                write_key(out, 1, inner.wire_type());
+                self.single(field, inner, value, out, depth)?;
+                if is_default(inner, value, self.plans) {
+                    out.truncate(mark);
+                }
+                end(out, start);
+            }
             (Kind::Enum(e), Value::String(symbol)) => {
                 let number = self.plans.enums[e].number(symbol).ok_or_else(|| {
                     ProtobufError::UnknownEnumSymbol {
@@ -207,6 +235,9 @@ fn scalar(
     value: &Value,
     out: &mut Vec<u8>,
 ) -> Result<(), ProtobufError> {
+    if let Kind::Narrow { wire, .. } = kind {
+        return scalar(field, wire.kind(), value, out);
+    }
     let wrong = |expected| mismatch(&field.name, expected, value);
     match kind.wire_type() {
         VARINT => {
@@ -259,6 +290,8 @@ fn scalar(
 fn expected_name(kind: Kind) -> &'static str {
     match kind {
         Kind::Int32 | Kind::Sint32 | Kind::Sfixed32 => "INT32",
+        Kind::Narrow { bits: 8, .. } => "INT8",
+        Kind::Narrow { .. } => "INT16",
         Kind::Float => "FLOAT32",
         Kind::Double => "FLOAT64",
         Kind::Bool => "BOOLEAN",
@@ -266,6 +299,10 @@ fn expected_name(kind: Kind) -> &'static str {
         Kind::Bytes => "BYTES",
         Kind::Message(_) => "STRUCT",
         Kind::Timestamp => "Timestamp",
+        Kind::Decimal { .. } => "Decimal",
+        Kind::Date => "Date",
+        Kind::Time => "Time",
+        Kind::Wrapper(wrapped) => expected_name(wrapped.kind()),
         _ => "INT64",
     }
 }

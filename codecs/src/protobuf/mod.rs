@@ -16,7 +16,7 @@
 //! | protobuf | Connect |
 //! |---|---|
 //! | message | `STRUCT` named by the message's **full** name (`pkg.Outer.Inner`) |
-//! | `int32`, `sint32`, `sfixed32` | `INT32` |
+//! | `int32`, `sint32`, `sfixed32` | `INT32`; `INT8` / `INT16` (the value truncated, as Java's `byteValue` / `shortValue`) when the field's `(confluent.field_meta)` `connect.type` parameter is `int8` / `int16`, as Confluent writes them |
 //! | `int64`, `sint64`, `sfixed64` | `INT64` |
 //! | `uint32`, `fixed32` | `INT64` (0 ..= 4 294 967 295, as Confluent does) |
 //! | `uint64`, `fixed64` | `INT64`, the same 64 bits (values above `i64::MAX` read negative, as Java's `long`) |
@@ -28,9 +28,18 @@
 //! | `oneof o` (the i-th oneof) | a field `o_i` of an optional `STRUCT` named `io.confluent.connect.protobuf.Union.o`, one optional field per member; it comes before the message's other fields, as in Confluent |
 //! | nested message field | optional `STRUCT` |
 //! | `google.protobuf.Timestamp` | the Connect `Timestamp` logical type (milliseconds; sub-millisecond nanos are truncated) |
+//! | `confluent.type.Decimal` | the Connect `Decimal` logical type, its `scale` (and `connect.decimal.precision`) from the field's `(confluent.field_meta)` `scale` and `precision` parameters; the value keeps the message's own scale, rounded half-up to the message's `precision` when it sets one (Confluent's `DecimalUtils`); a message without value bytes is an error, as in Confluent |
+//! | `google.type.Date` | the Connect `Date` logical type (days since the epoch of that UTC day in Java's calendar: Julian before 1582-10-15); dates a strict `GregorianCalendar` rejects (year 0, month 13, 30 February, …) are errors, as in Confluent |
+//! | `google.type.TimeOfDay` | the Connect `Time` logical type (milliseconds since midnight; sub-millisecond nanos are truncated); fields out of `LocalTime`'s range are errors, as in Confluent |
 //!
 //! Every field schema is **optional** (as Confluent marks them) and carries the parameter
 //! `io.confluent.connect.protobuf.Tag` = field number.
+//!
+//! With [`CodecOptions::wrapper_for_nullables`] (Confluent's `wrapper.for.nullables=true`),
+//! `google.protobuf.*Value` wrapper fields read as their value (`UInt32Value` as `INT64`
+//! 0 ..= 4 294 967 295) with an optional schema, absent as null, and write a non-null value as a
+//! wrapper message; fields that are neither messages, enums, repeated nor maps (map keys
+//! included) get **required** schemas, as Confluent gives them.
 //!
 //! # Decoded values
 //!
@@ -59,19 +68,28 @@
 //!
 //! Editions files are read as proto2 (explicit presence, unpacked unless `packed=true`).
 
+mod calendar;
 mod connect;
 mod decode;
 mod descriptor;
 mod encode;
 mod framing;
+mod kind;
+mod known;
+mod logical;
+#[cfg(test)]
+mod logical_tests;
 mod plan;
 #[cfg(test)]
 mod reflect_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod wrapper_tests;
 
-pub use descriptor::ProtoSchema;
+pub use descriptor::{CodecOptions, ProtoSchema};
 pub use framing::{decode_framed, encode_framed, read_message_indexes, write_message_indexes};
+pub use known::{DATE_FILE, DECIMAL_FILE, META_FILE, TIME_OF_DAY_FILE};
 pub use plan::ProtobufCodec;
 
 use crate::cursor::CursorError;
@@ -90,6 +108,8 @@ pub const MAX_RECURSIVE_DEPTH: usize = 16;
 pub const TAG_PARAMETER: &str = "io.confluent.connect.protobuf.Tag";
 /// Connect parameter naming the protobuf enum of a `STRING` schema.
 pub const ENUM_PARAMETER: &str = "io.confluent.connect.protobuf.Enum";
+/// Connect parameter of a Decimal schema holding its precision, as Confluent names it.
+pub const DECIMAL_PRECISION_PARAMETER: &str = "connect.decimal.precision";
 /// Schema name prefix of the struct that stands for a oneof.
 pub const UNION_PREFIX: &str = "io.confluent.connect.protobuf.Union.";
 
@@ -154,6 +174,15 @@ pub enum ProtobufError {
     /// A Timestamp whose milliseconds do not fit in 64 bits.
     #[error("timestamp out of range")]
     TimestampOutOfRange,
+    /// A `confluent.type.Decimal`, `google.type.Date` or `google.type.TimeOfDay` message that
+    /// has no Connect value, or a Connect value with no such message.
+    #[error("invalid {type_name}: {reason}")]
+    InvalidLogical {
+        /// The message type.
+        type_name: &'static str,
+        /// What is wrong.
+        reason: String,
+    },
     /// A value does not fit the message being encoded.
     #[error("cannot encode {found} as {expected} for field `{field}`")]
     Mismatch {

@@ -11,88 +11,23 @@ use prost_types::{DescriptorProto, EnumDescriptorProto, FieldDescriptorProto};
 use super::ProtobufError;
 use super::connect::{SchemaBuilder, recursive_messages};
 use super::descriptor::{Index, Syntax};
+pub(super) use super::kind::{
+    Card, EGROUP, I32, I64, Int32Wire, Kind, LEN, SGROUP, VARINT, Wrapped,
+};
 use crate::schema::SchemaRef;
 use crate::str::Str;
 use crate::value::Value;
 
 const TIMESTAMP_MESSAGE: &str = "google.protobuf.Timestamp";
+const DECIMAL_MESSAGE: &str = "confluent.type.Decimal";
+const DATE_MESSAGE: &str = "google.type.Date";
+const TIME_MESSAGE: &str = "google.type.TimeOfDay";
+/// The `(confluent.field_meta)` parameters of a Decimal field.
+const DECIMAL_SCALE_META: &str = "scale";
+const DECIMAL_PRECISION_META: &str = "precision";
+/// The `(confluent.field_meta)` parameter that marks a Connect `INT8` or `INT16` field.
+const CONNECT_TYPE_META: &str = "connect.type";
 const DENSE_LOOKUP_LIMIT: u32 = 2048;
-
-/// Wire type 0: varint.
-pub(super) const VARINT: u8 = 0;
-/// Wire type 1: 8 bytes.
-pub(super) const I64: u8 = 1;
-/// Wire type 2: length-delimited.
-pub(super) const LEN: u8 = 2;
-/// Wire type 3: start group.
-pub(super) const SGROUP: u8 = 3;
-/// Wire type 4: end group.
-pub(super) const EGROUP: u8 = 4;
-/// Wire type 5: 4 bytes.
-pub(super) const I32: u8 = 5;
-
-/// What a field holds on the wire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Kind {
-    Double,
-    Float,
-    Int64,
-    Uint64,
-    Int32,
-    Fixed64,
-    Fixed32,
-    Bool,
-    String,
-    Bytes,
-    Uint32,
-    Sfixed32,
-    Sfixed64,
-    Sint32,
-    Sint64,
-    /// An enum: index into [`Plans::enums`].
-    Enum(usize),
-    /// A message: index into [`Plans::messages`].
-    Message(usize),
-    /// `google.protobuf.Timestamp`, read as Connect Timestamp.
-    Timestamp,
-}
-
-impl Kind {
-    /// The wire type of one (unpacked) value.
-    pub(super) fn wire_type(self) -> u8 {
-        match self {
-            Self::Int64
-            | Self::Uint64
-            | Self::Int32
-            | Self::Bool
-            | Self::Uint32
-            | Self::Sint32
-            | Self::Sint64
-            | Self::Enum(_) => VARINT,
-            Self::Double | Self::Fixed64 | Self::Sfixed64 => I64,
-            Self::Float | Self::Fixed32 | Self::Sfixed32 => I32,
-            Self::String | Self::Bytes | Self::Message(_) | Self::Timestamp => LEN,
-        }
-    }
-
-    /// True for kinds a repeated field may pack.
-    pub(super) fn packable(self) -> bool {
-        self.wire_type() != LEN
-    }
-}
-
-/// How many values a field holds and whether absence is observable.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Card {
-    /// No presence: absent reads as the default; the default is not written.
-    Implicit,
-    /// Explicit presence: absent reads as null.
-    Explicit,
-    /// `repeated`; `packed` is how the encoder writes packable kinds.
-    Repeated { packed: bool },
-    /// `map<key, kind>`.
-    Map { key: Kind },
-}
 
 /// One field of a message plan.
 #[derive(Debug, Clone)]
@@ -236,6 +171,7 @@ pub(super) fn compile(index: &Index<'_>, full_name: &str) -> Result<ProtobufCode
         oneofs: &builder.oneofs,
         recursive: recursive_messages(&plans),
         memo: HashMap::new(),
+        wrappers: index.options.wrapper_for_nullables,
     };
     let schema = schemas.message(0, 0);
     Ok(ProtobufCodec {
@@ -354,13 +290,13 @@ impl<'a> Builder<'a> {
                         card = Card::Map { key };
                         value
                     }
-                    None => self.message_kind(name)?,
+                    None => self.message_kind(name, message, number)?,
                 }
             }
             ProtoType::Group => return Err(unsupported("group fields are not supported")),
-            _ => self.kind(field).map_err(unsupported)?,
+            _ => self.kind(message, field).map_err(unsupported)?,
         };
-        if matches!(kind, Kind::Message(_) | Kind::Timestamp) && card == Card::Implicit {
+        if kind.is_message() && card == Card::Implicit {
             card = Card::Explicit;
         }
         Ok(FieldPlan {
@@ -373,22 +309,23 @@ impl<'a> Builder<'a> {
         })
     }
 
-    fn kind(&mut self, field: &FieldDescriptorProto) -> Result<Kind, &'static str> {
+    /// The kind of `field` of the message called `message`.
+    fn kind(&mut self, message: &str, field: &FieldDescriptorProto) -> Result<Kind, &'static str> {
         Ok(match field.r#type() {
             ProtoType::Double => Kind::Double,
             ProtoType::Float => Kind::Float,
             ProtoType::Int64 => Kind::Int64,
             ProtoType::Uint64 => Kind::Uint64,
-            ProtoType::Int32 => Kind::Int32,
+            ProtoType::Int32 => self.narrowed(message, field, Int32Wire::Int32),
             ProtoType::Fixed64 => Kind::Fixed64,
             ProtoType::Fixed32 => Kind::Fixed32,
             ProtoType::Bool => Kind::Bool,
             ProtoType::String => Kind::String,
             ProtoType::Bytes => Kind::Bytes,
             ProtoType::Uint32 => Kind::Uint32,
-            ProtoType::Sfixed32 => Kind::Sfixed32,
+            ProtoType::Sfixed32 => self.narrowed(message, field, Int32Wire::Sfixed32),
             ProtoType::Sfixed64 => Kind::Sfixed64,
-            ProtoType::Sint32 => Kind::Sint32,
+            ProtoType::Sint32 => self.narrowed(message, field, Int32Wire::Sint32),
             ProtoType::Sint64 => Kind::Sint64,
             ProtoType::Enum => {
                 let name = type_name(field).ok_or("no type name")?;
@@ -396,18 +333,55 @@ impl<'a> Builder<'a> {
             }
             ProtoType::Message => {
                 let name = type_name(field).ok_or("no type name")?;
-                self.message_kind(name)
+                let number = u32::try_from(field.number()).unwrap_or_default();
+                self.message_kind(name, message, number)
                     .map_err(|_| "unknown message type")?
             }
             ProtoType::Group => return Err("group fields are not supported"),
         })
     }
 
-    fn message_kind(&mut self, name: &str) -> Result<Kind, ProtobufError> {
-        if name == TIMESTAMP_MESSAGE {
-            return Ok(Kind::Timestamp);
+    /// The kind of a 32-bit integer field: Connect `INT8` / `INT16` when its
+    /// `(confluent.field_meta)` `connect.type` parameter says so, as Confluent reads it.
+    fn narrowed(&self, message: &str, field: &FieldDescriptorProto, wire: Int32Wire) -> Kind {
+        let number = u32::try_from(field.number()).unwrap_or_default();
+        match self.index.meta.param(message, number, CONNECT_TYPE_META) {
+            Some("int8") => Kind::Narrow { wire, bits: 8 },
+            Some("int16") => Kind::Narrow { wire, bits: 16 },
+            _ => wire.kind(),
         }
-        Ok(Kind::Message(self.message_id(name)?))
+    }
+
+    /// The kind of field `number` of `message`, whose type is the message `name`: the logical
+    /// types by the message's full name, as Confluent's `ProtobufData` tells them.
+    fn message_kind(
+        &mut self,
+        name: &str,
+        message: &str,
+        number: u32,
+    ) -> Result<Kind, ProtobufError> {
+        Ok(match name {
+            TIMESTAMP_MESSAGE => Kind::Timestamp,
+            DECIMAL_MESSAGE => {
+                // Confluent ignores a parameter that is not an int (the scale is then 0).
+                let param = |key| {
+                    self.index
+                        .meta
+                        .param(message, number, key)
+                        .and_then(|value| value.parse().ok())
+                };
+                Kind::Decimal {
+                    scale: param(DECIMAL_SCALE_META).unwrap_or(0),
+                    precision: param(DECIMAL_PRECISION_META),
+                }
+            }
+            DATE_MESSAGE => Kind::Date,
+            TIME_MESSAGE => Kind::Time,
+            _ => match Wrapped::of_message(name) {
+                Some(wrapped) if self.index.options.wrapper_for_nullables => Kind::Wrapper(wrapped),
+                _ => Kind::Message(self.message_id(name)?),
+            },
+        })
     }
 
     /// For a map entry message, its key and value kinds.
@@ -425,8 +399,8 @@ impl<'a> Builder<'a> {
         let find = |number| entry.field.iter().find(|f| f.number() == number);
         let key = find(1).ok_or_else(|| bad("map entry without key"))?;
         let value = find(2).ok_or_else(|| bad("map entry without value"))?;
-        let key = self.kind(key).map_err(bad)?;
-        let value = self.kind(value).map_err(bad)?;
+        let key = self.kind(name, key).map_err(bad)?;
+        let value = self.kind(name, value).map_err(bad)?;
         Ok(Some((key, value)))
     }
 }
@@ -513,6 +487,8 @@ fn finish_message(
 pub(super) fn default_value(kind: Kind, enums: &[EnumPlan]) -> Value {
     match kind {
         Kind::Int32 | Kind::Sint32 | Kind::Sfixed32 => Value::Int32(0),
+        Kind::Narrow { bits: 8, .. } => Value::Int8(0),
+        Kind::Narrow { .. } => Value::Int16(0),
         Kind::Int64
         | Kind::Uint64
         | Kind::Fixed64
@@ -526,6 +502,11 @@ pub(super) fn default_value(kind: Kind, enums: &[EnumPlan]) -> Value {
         Kind::String => Value::String(Str::default()),
         Kind::Bytes => Value::Bytes(Bytes::new()),
         Kind::Enum(e) => Value::String(enums[e].default.clone()),
-        Kind::Message(_) | Kind::Timestamp => Value::Null,
+        Kind::Message(_)
+        | Kind::Timestamp
+        | Kind::Decimal { .. }
+        | Kind::Date
+        | Kind::Time
+        | Kind::Wrapper(_) => Value::Null,
     }
 }

@@ -7,6 +7,7 @@ mod json;
 mod number;
 mod protobuf;
 mod protobuf_derive;
+mod protobuf_logical;
 mod protobuf_names;
 mod protobuf_render;
 mod registry;

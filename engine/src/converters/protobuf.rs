@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use sluice_codecs::cursor::Cursor;
-use sluice_codecs::protobuf::{ProtoSchema, ProtobufCodec, encode_framed, read_message_indexes};
+use sluice_codecs::protobuf::{
+    CodecOptions, ProtoSchema, ProtobufCodec, encode_framed, read_message_indexes,
+};
 use sluice_codecs::{SchemaRef, Value, framing};
 
 use super::protobuf_derive::{DeriveOptions, derive};
@@ -65,16 +67,10 @@ impl ProtobufConverter {
     /// A converter for `raw` settings, for keys or values.
     pub fn configure(raw: &RawConfig, ty: ConverterType) -> Result<Self, ConfigError> {
         let (serde, config) = RegistrySerde::configure(raw, ty, &protobuf_data_def())?;
-        if config.boolean(WRAPPER_FOR_NULLABLES) == Some(true) {
-            return Err(ConfigError::invalid(
-                WRAPPER_FOR_NULLABLES,
-                "true",
-                "ProtobufConverter does not support wrapper types for nullable fields; use optional.for.nullables=true for proto3 optional fields",
-            ));
-        }
         let options = DeriveOptions {
             optional_for_nullables: config.boolean(OPTIONAL_FOR_NULLABLES) == Some(true),
             scrub_invalid_names: config.boolean(SCRUB_INVALID_NAMES) == Some(true),
+            wrapper_for_nullables: config.boolean(WRAPPER_FOR_NULLABLES) == Some(true),
         };
         Ok(Self {
             serde,
@@ -85,6 +81,13 @@ impl ProtobufConverter {
             by_text: HashMap::new(),
             buffer: Vec::new(),
         })
+    }
+
+    /// How messages map to Connect, from the `ProtobufDataConfig` keys.
+    fn codec_options(&self) -> CodecOptions {
+        CodecOptions {
+            wrapper_for_nullables: self.options.wrapper_for_nullables,
+        }
     }
 
     fn reader(
@@ -104,7 +107,11 @@ impl ProtobufConverter {
             .map_err(|error| fail(&error))?;
         let schema =
             load_proto(self.serde.registry.as_ref(), &registered).map_err(|error| fail(&error))?;
-        let codec = Arc::new(schema.codec_at(indexes).map_err(|error| fail(&error))?);
+        let codec = Arc::new(
+            schema
+                .codec_at_with(indexes, self.codec_options())
+                .map_err(|error| fail(&error))?,
+        );
         if self.readers.len() >= MAX_CACHED {
             self.readers.clear();
         }
@@ -144,7 +151,11 @@ impl ProtobufConverter {
         let proto = load_proto(self.serde.registry.as_ref(), &latest.schema)
             .map_err(|error| fail(&error))?;
         let indexes = message_indexes(&proto, schema.name.as_deref());
-        let codec = Arc::new(proto.codec_at(&indexes).map_err(|error| fail(&error))?);
+        let codec = Arc::new(
+            proto
+                .codec_at_with(&indexes, self.codec_options())
+                .map_err(|error| fail(&error))?,
+        );
         let writer = Arc::new(Writer {
             id: latest.id,
             indexes,
@@ -180,8 +191,9 @@ impl ProtobufConverter {
             Some(writer) => Arc::clone(writer),
             None => {
                 let text = &text_key.1;
+                let options = self.codec_options();
                 let compiled = ProtoSchema::from_proto_text(&[(MAIN_FILE, text.as_str())])
-                    .and_then(|compiled| compiled.codec(&proto.full_name))
+                    .and_then(|compiled| compiled.codec_with(&proto.full_name, options))
                     .map_err(|error| {
                         fail(&format!("the .proto derived from the Connect schema does not compile ({error}):\n{text}"))
                     })?;
@@ -232,12 +244,14 @@ fn protobuf_data_def() -> ConfigDef {
             .group("Protobuf", 0)
     };
     ConfigDef::new()
-        .define(key(OPTIONAL_FOR_NULLABLES).doc(
-            "Whether nullable fields should be specified with an optional label.",
-        ))
-        .define(key(WRAPPER_FOR_NULLABLES).doc(
-            "Whether nullable fields should use primitive wrapper messages. Not supported: true is rejected.",
-        ))
+        .define(
+            key(OPTIONAL_FOR_NULLABLES)
+                .doc("Whether nullable fields should be specified with an optional label."),
+        )
+        .define(
+            key(WRAPPER_FOR_NULLABLES)
+                .doc("Whether nullable fields should use primitive wrapper messages."),
+        )
         .define(key(SCRUB_INVALID_NAMES).doc(
             "Whether to scrub invalid names by replacing invalid characters with valid characters.",
         ))
@@ -336,3 +350,7 @@ impl Converter for ProtobufConverter {
 #[cfg(test)]
 #[path = "protobuf_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "protobuf_logical_tests.rs"]
+mod logical_tests;

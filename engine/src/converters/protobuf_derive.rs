@@ -7,7 +7,8 @@
 //! |---|---|
 //! | the top-level `STRUCT` named `a.b.C` | `package a.b;` and `message C`; unnamed structs and maps are named `ConnectDefault1`, `ConnectDefault2`, … in the order met |
 //! | a field | field number from the `io.confluent.connect.protobuf.Tag` parameter, else the next of 1, 2, … |
-//! | `INT8`, `INT16`, `INT32` | `int32` (`sint32`/`sfixed32` when `io.confluent.connect.protobuf.Type` says so) |
+//! | `INT8`, `INT16` | `int32` with the field option `[(confluent.field_meta) = { params: [{ key: "connect.type", value: "int8" }] }]` (or `"int16"`) |
+//! | `INT32` | `int32` (`sint32`/`sfixed32` when `io.confluent.connect.protobuf.Type` says so) |
 //! | `INT64` | `int64` (or the `io.confluent.connect.protobuf.Type` parameter's `uint32`, `uint64`, `fixed32`, `fixed64`, `sint64`, `sfixed64`) |
 //! | `FLOAT32`, `FLOAT64`, `BOOLEAN`, `STRING`, `BYTES` | `float`, `double`, `bool`, `string`, `bytes` |
 //! | `STRING` with `io.confluent.connect.protobuf.Enum` parameters | an `enum` nested in the message |
@@ -15,47 +16,58 @@
 //! | `MAP` named `m` | `repeated MEntry f` with a nested `message MEntry { K key = 1; V value = 2; }` (`m_n` → `MN`) |
 //! | nested `STRUCT` named `x.Y` | a message `Y` nested in the enclosing one (`YMessage` when a field is also called `Y`) |
 //! | `STRUCT` named `io.confluent.connect.protobuf.Union.o` | `oneof o`, its members numbered by their `Tag` parameters |
-//! | `Timestamp` | `google.protobuf.Timestamp` (imported, not registered as a reference, as with Confluent's `skip.known.types`) |
+//! | `Timestamp` | `google.protobuf.Timestamp` |
+//! | `Date` | `google.type.Date` (year of era, month, day of the UTC day in Java's calendar, Julian before 1582-10-15) |
+//! | `Time` | `google.type.TimeOfDay` (0 ..= 86 400 000 ms, as Confluent accepts) |
+//! | `Decimal` | `confluent.type.Decimal` (the value's unscaled bytes, its precision in digits and its scale, as Confluent's `DecimalUtils`) with the field option `[(confluent.field_meta) = { params: [...] }]` holding `precision` (the `connect.decimal.precision` parameter, when present) and `scale` |
 //! | optional field | a plain proto3 field (a null is not written and reads back as the default); with `optional.for.nullables=true`, a proto3 `optional` field (reads back as null) |
+//! | optional primitive field, with `wrapper.for.nullables=true` | `google.protobuf.Int32Value` (`INT8`, `INT16`, `INT32`), `Int64Value` (`INT64`; `UInt32Value` / `UInt64Value` when the `Type` parameter is `uint32`/`fixed32` / `uint64`/`fixed64`), `FloatValue`, `DoubleValue`, `BoolValue`, `StringValue` (not enums), `BytesValue`, importing `google/protobuf/wrappers.proto`; the reader gives wrappers optional schemas and other primitive fields required ones, as Confluent's |
+//!
+//! The logical types' files (`google/protobuf/timestamp.proto`, `google/type/date.proto`,
+//! `google/type/timeofday.proto`, `confluent/type/decimal.proto`) are imported in the order the
+//! fields first use them and are not registered as references: Confluent's `ProtobufSchema` knows
+//! them, and its serializer skips them (`skip.known.types=true`, the default). Like Confluent,
+//! the text uses `(confluent.field_meta)` without importing `confluent/meta.proto`.
 //!
 //! The text is rendered as Confluent's `ProtobufSchema.canonicalString()` renders it: `syntax`,
 //! `package`, imports, then the message with its fields, oneofs and nested types in that order.
 //!
 //! # Not reproduced (each is an error naming the field, not a silent difference)
 //!
-//! - `Decimal` (`confluent.type.Decimal`), `Date` (`google.type.Date`) and `Time`
-//!   (`google.type.TimeOfDay`): the protobuf codec has no mapping for those messages yet.
-//! - `wrapper.for.nullables=true` (rejected when the converter is configured) and a non-`STRUCT`
-//!   top-level schema (Confluent writes wrapper messages such as `google.protobuf.Int32Value`).
+//! - A non-`STRUCT` top-level schema (Confluent writes wrapper messages such as
+//!   `google.protobuf.Int32Value`).
 //! - Arrays of arrays (Confluent fails too), arrays of maps, maps whose keys are not primitive
-//!   and maps whose values are arrays or maps: Confluent writes them, but they read back as
-//!   something else (a map, or an array of entry structs).
+//!   (logical types included) and maps whose values are arrays or maps: Confluent writes them,
+//!   but they read back as something else (a map, or an array of entry structs).
+//! - Maps whose values are Decimals with a scale other than 0 or a precision: Confluent writes
+//!   no `(confluent.field_meta)` on map entries, so they read back as scale 0.
+//! - Decimals whose `scale` (or `connect.decimal.precision`) parameter is missing or not an
+//!   int written as Java writes it: Confluent reads such a parameter back as 0 (or drops it).
 //! - A union member without a `Tag` parameter (Confluent numbers it 0, which protobuf rejects), a
 //!   union after a struct's other fields (the codec lays oneofs out first, as Confluent's reader
 //!   does), and a nested struct sharing its enclosing message's name (Confluent turns it into a
 //!   self-reference).
 //!
-//! Other differences: `INT8`/`INT16` fields are written without Confluent's
-//! `(confluent.field_meta)` `connect.type` option (it needs `confluent/meta.proto`, which the codec
-//! cannot compile), so they read back as `INT32`; Connect default values and docs are not
-//! rendered (proto3 has no defaults, and Confluent drops them too).
+//! Other differences, as in Confluent: `INT8`/`INT16` map keys and values, and optional ones
+//! wrapped by `wrapper.for.nullables`, read back as `INT32` (map entries carry no
+//! `(confluent.field_meta)`, and the reader does not narrow wrappers); Connect default values
+//! and docs are not rendered (proto3 has no defaults, and Confluent drops them too).
 
 use sluice_codecs::protobuf::{ENUM_PARAMETER, TAG_PARAMETER, UNION_PREFIX};
-use sluice_codecs::schema::{DATE_NAME, DECIMAL_NAME, TIME_NAME, TIMESTAMP_NAME};
 use sluice_codecs::{Schema, SchemaType, Type};
 
-use super::protobuf_names::{
-    check_json_names, check_tags, is_identifier, map_entry_name, parse_tag, scrub,
+use super::protobuf_logical::{
+    DECIMAL_TYPE, WRAPPERS_FILE, field_meta, logical_type, wrapper_type,
 };
-use super::protobuf_render::{EnumDef, FieldDef, Message, Oneof, ProtoFile, render};
+use super::protobuf_names::{
+    check_json_names, check_tags, enumeration, is_identifier, map_entry_name, parse_tag, scrub,
+};
+use super::protobuf_render::{FieldDef, Message, Oneof, ProtoFile, render};
 
 /// Name prefix of structs with no name, numbered from 1.
 const DEFAULT_NAME: &str = "ConnectDefault";
 /// Connect parameter that keeps a protobuf integer's exact type.
 const TYPE_PARAMETER: &str = "io.confluent.connect.protobuf.Type";
-const TIMESTAMP_TYPE: &str = "google.protobuf.Timestamp";
-const TIMESTAMP_IMPORT: &str = "google/protobuf/timestamp.proto";
-
 /// The `ProtobufData` settings that change a derived schema.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct DeriveOptions {
@@ -63,6 +75,9 @@ pub(crate) struct DeriveOptions {
     pub optional_for_nullables: bool,
     /// `scrub.invalid.names`: names that are not protobuf identifiers are rewritten.
     pub scrub_invalid_names: bool,
+    /// `wrapper.for.nullables`: optional primitive fields become `google.protobuf.*Value`
+    /// wrapper messages.
+    pub wrapper_for_nullables: bool,
 }
 
 /// A derived `.proto` file.
@@ -295,14 +310,21 @@ impl Deriver {
                     parent.enums.push(enumeration(name, schema, path)?);
                 }
             }
-            _ if ty == TIMESTAMP_TYPE => self.import(TIMESTAMP_IMPORT),
-            _ => {}
+            _ => {
+                if let Some((_, file)) = logical_type(schema.name.as_deref()) {
+                    self.import(file);
+                } else if ty.starts_with("google.protobuf.") {
+                    self.import(WRAPPERS_FILE);
+                }
+            }
         }
+        let params = field_meta(schema, &ty, path)?;
         Ok(Some(FieldDef {
             label,
             ty,
             name: site.name,
             tag: site.tag,
+            params,
         }))
     }
 
@@ -378,7 +400,7 @@ impl Deriver {
         value: &'a Schema,
         path: &str,
     ) -> Result<Message<'a>, DeriveError> {
-        if !key.ty.tag().is_primitive() || key.name.as_deref() == Some(TIMESTAMP_NAME) {
+        if !key.ty.tag().is_primitive() || logical_type(key.name.as_deref()).is_some() {
             return Err(field_error(
                 path,
                 "map keys must be of a primitive type to read back as a map",
@@ -399,8 +421,16 @@ impl Deriver {
                 path: &path,
             };
             if let Some(mut def) = self.field(&mut entry, schema, site)? {
-                // An entry's fields have no label in the file Confluent registers.
+                // An entry's fields have no label and no field_meta in the file Confluent
+                // registers, so a Decimal value reads back with scale 0 and no precision.
+                if def.ty == DECIMAL_TYPE && def.params != [("scale", "0".to_owned())] {
+                    return Err(field_error(
+                        &path,
+                        "a Decimal map value other than scale 0 without precision reads back as scale 0 (Confluent writes no field_meta for map entries)",
+                    ));
+                }
                 def.label = None;
+                def.params.clear();
                 entry.fields.push(def);
             }
         }
@@ -465,20 +495,8 @@ impl Deriver {
         field: &str,
         path: &str,
     ) -> Result<String, DeriveError> {
-        let unsupported = |what: &str| {
-            field_error(
-                path,
-                format!(
-                    "{what} is not supported by ProtobufConverter yet (Confluent writes it as a message the protobuf codec cannot read back)"
-                ),
-            )
-        };
-        match schema.name.as_deref() {
-            Some(DECIMAL_NAME) => return Err(unsupported("Decimal (confluent.type.Decimal)")),
-            Some(DATE_NAME) => return Err(unsupported("Date (google.type.Date)")),
-            Some(TIME_NAME) => return Err(unsupported("Time (google.type.TimeOfDay)")),
-            Some(TIMESTAMP_NAME) => return Ok(TIMESTAMP_TYPE.to_owned()),
-            _ => {}
+        if let Some((ty, _)) = logical_type(schema.name.as_deref()) {
+            return Ok(ty.to_owned());
         }
         let exact = |allowed: &[&str], default: &str| match schema.parameter(TYPE_PARAMETER) {
             None => Ok(default.to_owned()),
@@ -491,7 +509,7 @@ impl Deriver {
                 ),
             )),
         };
-        match &schema.ty {
+        let primitive = match &schema.ty {
             Type::Int8 | Type::Int16 => Ok("int32".to_owned()),
             Type::Int32 => exact(&["int32", "sint32", "sfixed32"], "int32"),
             Type::Int64 => exact(
@@ -508,6 +526,18 @@ impl Deriver {
                 None => Ok("string".to_owned()),
             },
             Type::Bytes => Ok("bytes".to_owned()),
+            _ => Err(field_error(path, "not a primitive")),
+        };
+        if schema.ty.tag().is_primitive() {
+            let ty = primitive?;
+            return Ok(match wrapper_type(schema, &ty) {
+                Some(wrapper) if self.options.wrapper_for_nullables && schema.optional => {
+                    wrapper.to_owned()
+                }
+                _ => ty,
+            });
+        }
+        match &schema.ty {
             Type::Array(_) => Err(field_error(path, "an array of arrays has no protobuf form")),
             Type::Map { .. } => {
                 let name =
@@ -524,33 +554,9 @@ impl Deriver {
                     name
                 })
             }
+            _ => Err(field_error(path, "not a container")),
         }
     }
-}
-
-/// Confluent's `enumDefinitionFromConnectSchema`: symbols from the `…Enum.<SYMBOL>` parameters,
-/// in parameter order.
-fn enumeration(name: String, schema: &Schema, path: &str) -> Result<EnumDef, DeriveError> {
-    let prefix = format!("{ENUM_PARAMETER}.");
-    let mut values = Vec::new();
-    for (key, number) in schema.parameters.iter().flatten() {
-        if let Some(symbol) = key.strip_prefix(&prefix) {
-            let number = number.parse().map_err(|_| {
-                field_error(
-                    path,
-                    format!("enum symbol {symbol} has number `{number}`, not an integer"),
-                )
-            })?;
-            values.push((symbol.to_owned(), number));
-        }
-    }
-    if values.first().map(|(_, number)| *number) != Some(0) {
-        return Err(field_error(
-            path,
-            format!("enum {name} must start with a symbol numbered 0 in proto3"),
-        ));
-    }
-    Ok(EnumDef { name, values })
 }
 
 fn is_union(schema: &Schema) -> bool {

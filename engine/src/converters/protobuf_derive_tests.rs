@@ -97,6 +97,7 @@ fn unnamed_structs_get_default_names_and_tags_come_from_parameters() {
         DeriveOptions {
             optional_for_nullables: true,
             scrub_invalid_names: false,
+            wrapper_for_nullables: false,
         },
     );
     assert_eq!(proto.full_name, "ConnectDefault1");
@@ -108,7 +109,14 @@ fn unnamed_structs_get_default_names_and_tags_come_from_parameters() {
 
 message ConnectDefault1 {
   double score = 7;
-  optional int32 small = 1;
+  optional int32 small = 1 [(confluent.field_meta) = {
+    params: [
+      {
+        key: \"connect.type\",
+        value: \"int8\"
+      }
+    ]
+  }];
   optional middleMessage middle = 2;
   bytes blob = 3;
 
@@ -179,20 +187,176 @@ message Pick {
     );
 }
 
+/// The field option Confluent's `ProtobufSchemaUtils` writes for a Decimal's `params` (value
+/// before key for `precision` and `scale`), indented for a top-level message's field.
+fn decimal_meta(params: &[(&str, &str)]) -> String {
+    let entries: Vec<String> = params
+        .iter()
+        .map(|(key, value)| {
+            format!("      {{\n        value: \"{value}\",\n        key: \"{key}\"\n      }}")
+        })
+        .collect();
+    format!(
+        " [(confluent.field_meta) = {{\n    params: [\n{}\n    ]\n  }}];\n",
+        entries.join(",\n")
+    )
+}
+
 #[test]
-fn logical_types_without_a_codec_mapping_fail_naming_the_field() {
-    for (logical, needle) in [
-        (Schema::decimal(2), "Decimal"),
-        (Schema::date(), "Date"),
-        (Schema::time(), "Time"),
+fn logical_types_become_confluent_and_google_type_messages() {
+    let schema = Schema::structure([
+        (
+            "amount",
+            Schema::decimal(2)
+                .with_parameter("connect.decimal.precision", "10")
+                .into_ref(),
+        ),
+        ("day", Schema::date().optional().into_ref()),
+        ("at", Schema::time().into_ref()),
+        ("created", Schema::timestamp().into_ref()),
+        ("ratio", Schema::decimal(0).optional().into_ref()),
+    ])
+    .with_name("com.example.Payment");
+    let proto = derived(&schema, DeriveOptions::default());
+    // As the text ksqlDB's tests expect from ProtobufData for DECIMAL(4, 2), DATE, TIME and
+    // TIMESTAMP columns: the known files imported in the order first used, no
+    // confluent/meta.proto import, precision before scale.
+    let expected = format!(
+        "syntax = \"proto3\";
+package com.example;
+
+import \"confluent/type/decimal.proto\";
+import \"google/type/date.proto\";
+import \"google/type/timeofday.proto\";
+import \"google/protobuf/timestamp.proto\";
+
+message Payment {{
+  confluent.type.Decimal amount = 1{}  google.type.Date day = 2;
+  google.type.TimeOfDay at = 3;
+  google.protobuf.Timestamp created = 4;
+  confluent.type.Decimal ratio = 5{}}}
+",
+        decimal_meta(&[("precision", "10"), ("scale", "2")]),
+        decimal_meta(&[("scale", "0")]),
+    );
+    assert_eq!(proto.text, expected);
+}
+
+#[test]
+fn the_field_meta_option_is_confluents_layout() {
+    assert_eq!(
+        decimal_meta(&[("precision", "4"), ("scale", "2")]),
+        " [(confluent.field_meta) = {
+    params: [
+      {
+        value: \"4\",
+        key: \"precision\"
+      },
+      {
+        value: \"2\",
+        key: \"scale\"
+      }
+    ]
+  }];
+"
+    );
+}
+
+#[test]
+fn logical_types_in_arrays_unions_maps_and_optional_fields() {
+    let union = Schema::structure([
+        (
+            "on",
+            Schema::date()
+                .optional()
+                .with_parameter(TAG_PARAMETER, "10")
+                .into_ref(),
+        ),
+        (
+            "price",
+            Schema::decimal(3)
+                .optional()
+                .with_parameter(TAG_PARAMETER, "11")
+                .into_ref(),
+        ),
+    ])
+    .with_name("io.confluent.connect.protobuf.Union.when")
+    .optional()
+    .into_ref();
+    let schema = Schema::structure([
+        ("when_0", union),
+        (
+            "prices",
+            Schema::array(Schema::decimal(1).into_ref()).into_ref(),
+        ),
+        (
+            "opens",
+            Schema::map(Schema::string().into_ref(), Schema::time().into_ref()).into_ref(),
+        ),
+        (
+            "totals",
+            Schema::map(Schema::string().into_ref(), Schema::decimal(0).into_ref()).into_ref(),
+        ),
+        ("due", Schema::date().optional().into_ref()),
+    ])
+    .with_name("Plan");
+    let options = DeriveOptions {
+        optional_for_nullables: true,
+        scrub_invalid_names: false,
+        wrapper_for_nullables: false,
+    };
+    let proto = derived(&schema, options);
+    let expected = format!(
+        "syntax = \"proto3\";
+
+import \"google/type/date.proto\";
+import \"confluent/type/decimal.proto\";
+import \"google/type/timeofday.proto\";
+
+message Plan {{
+  repeated confluent.type.Decimal prices = 2{}  repeated ConnectDefault1Entry opens = 3;
+  repeated ConnectDefault2Entry totals = 4;
+  optional google.type.Date due = 5;
+
+  oneof when {{
+    google.type.Date on = 10;
+    confluent.type.Decimal price = 11{}  }}
+
+  message ConnectDefault1Entry {{
+    string key = 1;
+    google.type.TimeOfDay value = 2;
+  }}
+  message ConnectDefault2Entry {{
+    string key = 1;
+    confluent.type.Decimal value = 2;
+  }}
+}}
+",
+        decimal_meta(&[("scale", "1")]),
+        decimal_meta(&[("scale", "3")]).replace("\n  ", "\n    "),
+    );
+    assert_eq!(proto.text, expected);
+}
+
+#[test]
+fn logical_types_that_would_not_read_back_fail_naming_the_field() {
+    let no_scale = Schema::bytes().with_name("org.apache.kafka.connect.data.Decimal");
+    let bad_precision = Schema::decimal(2).with_parameter("connect.decimal.precision", "08");
+    let scaled_values = Schema::map(Schema::string().into_ref(), Schema::decimal(2).into_ref());
+    let date_keys = Schema::map(Schema::date().into_ref(), Schema::string().into_ref());
+    for (schema, field, needle) in [
+        (no_scale, "line.price", "scale"),
+        (bad_precision, "line.price", "connect.decimal.precision"),
+        (scaled_values, "line.price.value", "Decimal"),
+        (date_keys, "line.price", "primitive"),
     ] {
-        let line = Schema::structure([("price", logical.into_ref())])
+        let line = Schema::structure([("price", schema.into_ref())])
             .with_name("Line")
             .into_ref();
         let order = Schema::structure([("line", line)]).with_name("Order");
         let error = derive(&order, DeriveOptions::default()).expect_err("not derivable");
         let message = error.to_string();
-        assert!(message.contains("`line.price`"), "{message}");
+        assert!(message.contains(&format!("`{field}`")), "{message}");
         assert!(message.contains(needle), "{message}");
     }
 }
@@ -225,6 +389,7 @@ fn invalid_names_are_errors_unless_scrubbed() {
         DeriveOptions {
             optional_for_nullables: false,
             scrub_invalid_names: true,
+            wrapper_for_nullables: false,
         },
     );
     assert!(
@@ -279,11 +444,63 @@ fn names_that_clash_as_json_names_are_errors() {
     let scrubbed = DeriveOptions {
         optional_for_nullables: false,
         scrub_invalid_names: true,
+        wrapper_for_nullables: false,
     };
     let proto = derived(&schema, scrubbed);
     assert!(
         proto.text.contains("  int64 x_time = 2;\n"),
         "{}",
         proto.text
+    );
+}
+
+#[test]
+fn wrapper_for_nullables_wraps_optional_primitives_as_confluent_does() {
+    let schema = Schema::structure([
+        ("id", Schema::int64().into_ref()),
+        ("count", Schema::int32().optional().into_ref()),
+        ("small", Schema::int8().optional().into_ref()),
+        (
+            "big",
+            Schema::int64()
+                .optional()
+                .with_parameter("io.confluent.connect.protobuf.Type", "uint64")
+                .into_ref(),
+        ),
+        ("ratio", Schema::float64().optional().into_ref()),
+        ("name", Schema::string().optional().into_ref()),
+        ("day", Schema::date().optional().into_ref()),
+    ])
+    .with_name("w.Row");
+    let options = DeriveOptions {
+        wrapper_for_nullables: true,
+        ..DeriveOptions::default()
+    };
+    let proto = derived(&schema, options);
+    assert_eq!(
+        proto.text,
+        "syntax = \"proto3\";
+package w;
+
+import \"google/protobuf/wrappers.proto\";
+import \"google/type/date.proto\";
+
+message Row {
+  int64 id = 1;
+  google.protobuf.Int32Value count = 2;
+  google.protobuf.Int32Value small = 3 [(confluent.field_meta) = {
+    params: [
+      {
+        key: \"connect.type\",
+        value: \"int8\"
+      }
+    ]
+  }];
+  google.protobuf.UInt64Value big = 4;
+  google.protobuf.DoubleValue ratio = 5;
+  google.protobuf.StringValue name = 6;
+  google.type.Date day = 7;
+}
+"
     );
 }

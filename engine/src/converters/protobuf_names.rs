@@ -1,10 +1,12 @@
 //! Protobuf names and numbers as Confluent's `ProtobufData` makes them: identifiers,
-//! scrubbing, map entry names, field numbers, and the checks on them the compiler would make.
+//! scrubbing, map entry names, field numbers, enum symbols, and the checks on them the compiler
+//! would make.
 
-use sluice_codecs::protobuf::TAG_PARAMETER;
+use sluice_codecs::Schema;
+use sluice_codecs::protobuf::{ENUM_PARAMETER, TAG_PARAMETER};
 
 use super::protobuf_derive::{DeriveError, field_error, join};
-use super::protobuf_render::Message;
+use super::protobuf_render::{EnumDef, Message};
 
 /// Largest protobuf field number.
 const MAX_TAG: i32 = (1 << 29) - 1;
@@ -135,4 +137,33 @@ pub(super) fn parse_tag(tag: &str, path: &str) -> Result<i32, DeriveError> {
             format!("{TAG_PARAMETER}={tag} is not a usable protobuf field number"),
         )),
     }
+}
+
+/// Confluent's `enumDefinitionFromConnectSchema`: symbols from the `…Enum.<SYMBOL>` parameters,
+/// in parameter order.
+pub(super) fn enumeration(
+    name: String,
+    schema: &Schema,
+    path: &str,
+) -> Result<EnumDef, DeriveError> {
+    let prefix = format!("{ENUM_PARAMETER}.");
+    let mut values = Vec::new();
+    for (key, number) in schema.parameters.iter().flatten() {
+        if let Some(symbol) = key.strip_prefix(&prefix) {
+            let number = number.parse().map_err(|_| {
+                field_error(
+                    path,
+                    format!("enum symbol {symbol} has number `{number}`, not an integer"),
+                )
+            })?;
+            values.push((symbol.to_owned(), number));
+        }
+    }
+    if values.first().map(|(_, number)| *number) != Some(0) {
+        return Err(field_error(
+            path,
+            format!("enum {name} must start with a symbol numbered 0 in proto3"),
+        ));
+    }
+    Ok(EnumDef { name, values })
 }

@@ -25,6 +25,8 @@ pub(super) struct FieldDef {
     pub ty: String,
     pub name: String,
     pub tag: i32,
+    /// `(confluent.field_meta)` `params`, in the order Confluent writes them.
+    pub params: Vec<(&'static str, String)>,
 }
 
 /// A `oneof` and its members.
@@ -111,10 +113,63 @@ fn message(message: &Message<'_>) -> String {
 }
 
 fn field_line(field: &FieldDef) -> String {
-    match field.label {
-        Some(label) => format!("{label} {} {} = {};\n", field.ty, field.name, field.tag),
-        None => format!("{} {} = {};\n", field.ty, field.name, field.tag),
+    let mut line = match field.label {
+        Some(label) => format!("{label} {} {} = {}", field.ty, field.name, field.tag),
+        None => format!("{} {} = {}", field.ty, field.name, field.tag),
+    };
+    if !field.params.is_empty() {
+        line.push(' ');
+        line.push_str(&field_meta(&field.params));
     }
+    line.push_str(";\n");
+    line
+}
+
+/// The `[(confluent.field_meta) = { params: [...] }]` option as Confluent's
+/// `ProtobufSchemaUtils` formats it (`formatOptionMap`): one entry per parameter, `value` before
+/// `key` for `precision` and `scale` (which Confluent keeps for backward compatibility), `key`
+/// first otherwise.
+fn field_meta(params: &[(&'static str, String)]) -> String {
+    let mut entries = String::new();
+    for (i, (key, value)) in params.iter().enumerate() {
+        let value_first = matches!(*key, "precision" | "scale");
+        let key = format!("key: \"{}\"", escape(key));
+        let value = format!("value: \"{}\"", escape(value));
+        let (first, second) = if value_first {
+            (value, key)
+        } else {
+            (key, value)
+        };
+        let mut body = String::new();
+        indented(&mut body, &format!("{first},"));
+        indented(&mut body, &second);
+        let separator = if i + 1 < params.len() { "," } else { "" };
+        indented(&mut entries, &format!("{{\n{body}}}{separator}"));
+    }
+    let mut map = String::new();
+    indented(&mut map, &format!("params: [\n{entries}]"));
+    format!("[(confluent.field_meta) = {{\n{map}}}]")
+}
+
+/// Confluent's `ProtobufSchemaUtils.escapeChars`.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\u{7}' => out.push_str("\\a"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{b}' => out.push_str("\\v"),
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push_str("\\'"),
+            '"' => out.push_str("\\\""),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn oneof_block(oneof: &Oneof) -> String {

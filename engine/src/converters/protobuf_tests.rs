@@ -413,7 +413,9 @@ fn without_auto_registration_an_unregistered_schema_is_an_error() {
 
 #[test]
 fn a_schema_that_cannot_be_expressed_fails_naming_the_field() {
-    let line = Schema::structure([("price", Schema::decimal(2).into_ref())])
+    // Confluent writes no field_meta for map entries: the scale would read back as 0.
+    let prices = Schema::map(Schema::string().into_ref(), Schema::decimal(2).into_ref());
+    let line = Schema::structure([("prices", prices.into_ref())])
         .with_name("Line")
         .optional()
         .into_ref();
@@ -424,32 +426,72 @@ fn a_schema_that_cannot_be_expressed_fails_naming_the_field() {
         &schema,
         vec![record(
             &line,
-            vec![Value::Decimal(sluice_codecs::Decimal::from_i128(1234, 2))],
+            vec![Value::Map(vec![(
+                Value::from("a"),
+                Value::Decimal(sluice_codecs::Decimal::from_i128(1234, 2)),
+            )])],
         )],
     );
     let mut writer = converter("proto-derive-error", false);
     let error = writer
         .to_bytes("orders", Some(&schema), &value)
-        .expect_err("Decimal unsupported");
+        .expect_err("scaled Decimal map values unsupported");
     let message = error.to_string();
-    assert!(message.contains("`line.price`"), "{message}");
+    assert!(message.contains("`line.prices.value`"), "{message}");
     assert!(message.contains("Decimal"), "{message}");
     assert!(writer.serde.registry.version("orders-value", None).is_err());
 }
 
 #[test]
-fn wrapper_types_for_nullables_are_rejected_at_configuration() {
-    let raw: RawConfig = [
-        ("schema.registry.url", "mock://proto-derive-wrapper"),
-        ("wrapper.for.nullables", "true"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-    .collect();
-    let error = ProtobufConverter::configure(&raw, ConverterType::Value)
-        .err()
-        .expect("not supported");
-    assert_eq!(error.key(), Some("wrapper.for.nullables"));
+fn wrapper_types_for_nullables_keep_zero_apart_from_null() {
+    let schema = Schema::structure([
+        ("id", Schema::int64().into_ref()),
+        ("count", Schema::int32().optional().into_ref()),
+        ("name", Schema::string().optional().into_ref()),
+    ])
+    .with_name("w.Row")
+    .into_ref();
+    let extra = [("wrapper.for.nullables", "true")];
+    let mut writer = configured("proto-wrappers", ConverterType::Value, &extra);
+    let value = record(&schema, vec![Value::Int64(7), Value::Int32(0), Value::Null]);
+    let bytes = write(&mut writer, "rows", &schema, &value);
+    // id = 7, then count as an Int32Value holding 0 (present, empty); name is left out.
+    assert_eq!(
+        bytes.as_ref(),
+        &[0x00, 0, 0, 0, 1, 0x00, 0x08, 0x07, 0x12, 0x00]
+    );
+    let registered = writer
+        .serde
+        .registry
+        .version("rows-value", None)
+        .expect("registered");
+    assert_eq!(
+        registered.schema.schema,
+        "syntax = \"proto3\";\npackage w;\n\nimport \"google/protobuf/wrappers.proto\";\n\nmessage Row {\n  int64 id = 1;\n  google.protobuf.Int32Value count = 2;\n  google.protobuf.StringValue name = 3;\n}\n"
+    );
+    let mut reader = configured("proto-wrappers", ConverterType::Value, &extra);
+    let (read_schema, read_value) = read(&mut reader, "rows", &bytes);
+    // As Confluent reads with wrapper.for.nullables: wrappers as optional values, other
+    // primitive fields required.
+    let tagged = |schema: Schema, tag: &str| schema.with_parameter(TAG_PARAMETER, tag).into_ref();
+    let expected = Schema::structure([
+        ("id", tagged(Schema::int64(), "1")),
+        ("count", tagged(Schema::int32().optional(), "2")),
+        ("name", tagged(Schema::string().optional(), "3")),
+    ])
+    .with_name("w.Row");
+    assert_eq!(*read_schema, expected);
+    assert_eq!(
+        shape(&read_value),
+        Value::Array(vec![Value::Int64(7), Value::Int32(0), Value::Null])
+    );
+    // Without the setting the wrapper reads as a struct.
+    let mut plain = converter("proto-wrappers", false);
+    let (plain_schema, _) = read(&mut plain, "rows", &bytes);
+    assert_eq!(
+        plain_schema.fields()[1].schema.schema_type(),
+        SchemaType::Struct
+    );
 }
 
 #[test]
