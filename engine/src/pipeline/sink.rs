@@ -33,8 +33,6 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 
 use super::active_topics::TopicTracker;
-mod fetch;
-
 use super::errant::SinkErrantReporter;
 use super::report::FailureReporter;
 use super::threads::PipelineThreads;
@@ -49,6 +47,8 @@ use crate::metrics::{ErrorMetrics, SinkMetrics};
 use crate::record::RecordBatch;
 use crate::transforms::TransformChain;
 use fetch::Fetcher;
+
+mod fetch;
 
 /// What a sink pipeline runs with, besides its task and clients.
 pub struct SinkPipelineConfig {

@@ -8,14 +8,14 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, SendTimeoutError, Sender};
 
-use super::super::PipelineError;
-use super::super::active_topics::TopicTracker;
-use super::super::report::FailureReporter;
 use super::{Control, Event, SinkPipelineConfig};
 use crate::connector::{PartitionOffsets, SinkTaskContext, TopicPartition};
 use crate::errors::{ErrorContext, FailedRecord, Failure, Stage, StageError};
 use crate::kafka::{KafkaConsumer, KafkaMessage, RebalanceEvent, RevokeHandler};
 use crate::metrics::SinkMetrics;
+use crate::pipeline::PipelineError;
+use crate::pipeline::active_topics::TopicTracker;
+use crate::pipeline::report::FailureReporter;
 use crate::record::{Origin, Record, RecordBatch};
 use crate::transforms::Outcome;
 
