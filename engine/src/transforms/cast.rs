@@ -171,14 +171,12 @@ impl Transform for Cast {
     }
 
     fn struct_plan(&self, input: &SchemaRef) -> Option<StructPlan> {
-        let plan = self
-            .cache
-            .entry_or_try_insert(input, |schema| self.derive(schema))
-            .ok()?;
-        Some(StructPlan::new(
-            SchemaRef::clone(&plan.schema),
-            Arc::clone(&plan),
-        ))
+        StructPlan::cached(
+            &self.cache,
+            input,
+            |schema| self.derive(schema),
+            |plan| SchemaRef::clone(&plan.schema),
+        )
     }
 
     fn apply_planned(

@@ -35,6 +35,18 @@ impl StructPlan {
         Self { output, state }
     }
 
+    /// The plan in `cache` for structs of `input` (derived and kept on a miss), producing
+    /// structs of `output(plan)`; `None` when the transform cannot derive one.
+    pub(crate) fn cached<P: Any + Send + Sync, E>(
+        cache: &SchemaCache<Arc<P>>,
+        input: &SchemaRef,
+        derive: impl FnOnce(&sluice_codecs::Schema) -> Result<Arc<P>, E>,
+        output: impl FnOnce(&P) -> SchemaRef,
+    ) -> Option<Self> {
+        let plan = cache.entry_or_try_insert(input, derive).ok()?;
+        Some(Self::new(output(&plan), Arc::clone(&plan)))
+    }
+
     /// The schema of the structs the plan produces.
     pub fn output(&self) -> &SchemaRef {
         &self.output

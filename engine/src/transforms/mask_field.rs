@@ -137,11 +137,12 @@ impl Transform for MaskField {
     }
 
     fn struct_plan(&self, input: &SchemaRef) -> Option<StructPlan> {
-        let plan = self
-            .cache
-            .entry_or_try_insert::<TransformError>(input, |schema| Ok(self.derive(schema)))
-            .ok()?;
-        Some(StructPlan::new(SchemaRef::clone(input), Arc::clone(&plan)))
+        StructPlan::cached(
+            &self.cache,
+            input,
+            |schema| Ok::<_, TransformError>(self.derive(schema)),
+            |_| SchemaRef::clone(input),
+        )
     }
 
     fn apply_planned(

@@ -278,14 +278,12 @@ impl Transform for TimestampConverter {
         if self.field.is_empty() {
             return None;
         }
-        let plan = self
-            .struct_plans
-            .entry_or_try_insert(input, |schema| self.plan(schema))
-            .ok()?;
-        Some(StructPlan::new(
-            SchemaRef::clone(&plan.schema),
-            Arc::clone(&plan),
-        ))
+        StructPlan::cached(
+            &self.struct_plans,
+            input,
+            |schema| self.plan(schema),
+            |plan| SchemaRef::clone(&plan.schema),
+        )
     }
 
     fn apply_planned(
