@@ -85,10 +85,9 @@ impl RetryWithTolerance {
         stage: Stage,
         mut operation: impl FnMut() -> Result<T, StageError<E>>,
     ) -> Result<T, Failure<E>> {
-        let deadline = self
-            .config
-            .retry_timeout
-            .map(|timeout| Instant::now() + timeout);
+        // The retry time counts from the first failure, so an attempt that succeeds — the
+        // per-record common case — never reads the clock.
+        let mut deadline = None;
         let mut attempt = 0u32;
         loop {
             attempt += 1;
@@ -101,6 +100,11 @@ impl RetryWithTolerance {
                 Err(StageError::Retriable(error)) => error,
             };
             self.metrics.record_failure();
+            let deadline = *deadline.get_or_insert_with(|| {
+                self.config
+                    .retry_timeout
+                    .map(|timeout| Instant::now() + timeout)
+            });
             match self.backoff(attempt, deadline) {
                 Some(wait) => {
                     self.metrics.retry();

@@ -45,6 +45,8 @@ pub(crate) struct TopicTracker {
     connector: String,
     shared: ActiveTopics,
     seen: HashSet<String>,
+    /// The topic of the previous call: records come in runs of one topic.
+    last: Option<String>,
 }
 
 impl TopicTracker {
@@ -53,15 +55,20 @@ impl TopicTracker {
             connector: connector.to_owned(),
             shared,
             seen: HashSet::new(),
+            last: None,
         }
     }
 
     /// Notes a record of `topic`.
     pub(crate) fn saw(&mut self, topic: &str) {
+        if self.last.as_deref() == Some(topic) {
+            return;
+        }
         if !self.seen.contains(topic) {
             self.seen.insert(topic.to_owned());
             self.shared.record(&self.connector, topic);
         }
+        self.last = Some(topic.to_owned());
     }
 }
 

@@ -44,7 +44,7 @@ use crate::converters::{Converter, HeaderConverter};
 use crate::errors::{RetryWithTolerance, Stage};
 use crate::kafka::{KafkaConsumer, KafkaMessage};
 use crate::metrics::{ErrorMetrics, SinkMetrics};
-use crate::record::RecordBatch;
+use crate::record::{Origin, Record, RecordBatch};
 use crate::transforms::TransformChain;
 use fetch::Fetcher;
 
@@ -302,23 +302,29 @@ impl TaskRunner {
     fn put(
         &mut self,
         mut batch: RecordBatch,
-        consumed: PartitionOffsets,
+        mut consumed: PartitionOffsets,
         epochs: BTreeMap<TopicPartition, u64>,
     ) -> Result<(), PipelineError> {
-        self.seen_epochs.extend(epochs.clone());
-        let stale = |partition: &TopicPartition| {
-            let min = self.min_epochs.get(partition).copied().unwrap_or(0);
-            epochs.get(partition).copied().unwrap_or(0) < min
-        };
-        batch.records.retain(|record| {
-            let partition =
-                TopicPartition::new(record.topic.as_str(), record.partition.unwrap_or(-1));
-            !stale(&partition)
-        });
-        let consumed: PartitionOffsets = consumed
-            .into_iter()
-            .filter(|(partition, _)| !stale(partition))
+        // Partitions the task reset whose records in this batch were fetched before the seek.
+        let stale: Vec<TopicPartition> = self
+            .min_epochs
+            .iter()
+            .filter(|(partition, min)| epochs.get(*partition).copied().unwrap_or(0) < **min)
+            .map(|(partition, _)| partition.clone())
             .collect();
+        self.seen_epochs.extend(epochs);
+        let is_stale = |topic: &str, partition: i32| {
+            stale
+                .iter()
+                .any(|stale| stale.partition == partition && stale.topic == topic)
+        };
+        if !stale.is_empty() {
+            batch.records.retain(|record| {
+                let (topic, partition) = consumed_from(record);
+                !is_stale(topic, partition)
+            });
+            consumed.retain(|partition, _| !is_stale(&partition.topic, partition.partition));
+        }
         // `put` borrows the batch, so it is still here for redelivery after a retriable failure.
         loop {
             let putting = Instant::now();
@@ -397,5 +403,17 @@ impl TaskRunner {
                     .is_some_and(|consumed| offset <= consumed)
             })
             .collect()
+    }
+}
+
+/// The topic and partition `record` was consumed from, whatever a transform made of them.
+fn consumed_from(record: &Record) -> (&str, i32) {
+    match &record.origin {
+        Origin::Sink {
+            original_topic,
+            original_partition,
+            ..
+        } => (original_topic.as_str(), *original_partition),
+        Origin::Source { .. } => (record.topic.as_str(), record.partition.unwrap_or(-1)),
     }
 }

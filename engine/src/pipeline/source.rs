@@ -9,31 +9,35 @@
 //!   `offset.flush.interval.ms` (and at stop) writes the offsets of acknowledged records — only
 //!   those before which every record of the same source partition was acknowledged or dropped.
 //!
+//! Batches cross both threads whole: the send thread tracks a polled batch until every record
+//! of it is acknowledged (or dropped), then hands it back, and the task's `commit_record` runs
+//! for each of its records on the poll thread, where the batch is freed.
+//!
 //! Failures in transforms and converters go through `errors.*` (retry, tolerance) and, when a
 //! dead letter queue is configured, to it; a failure not tolerated fails the task.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::{Receiver, RecvTimeoutError, SendTimeoutError, Sender};
+use crossbeam_channel::{Receiver, SendTimeoutError, Sender};
 
 use super::active_topics::TopicTracker;
 use super::report::FailureReporter;
-use super::submitted::SubmittedRecords;
 use super::threads::PipelineThreads;
 use super::{ActiveTopics, DeadLetterQueue, PipelineError};
 use crate::connector::{ConnectError, SourceTask, SourceTaskContext, WrittenRecord};
 use crate::converters::{Converter, HeaderConverter};
-use crate::errors::{
-    ErrorContext, FailedRecord, Failure, RetryWithTolerance, Stage, StageError, Tolerance,
-};
+use crate::errors::{ErrorContext, FailedRecord, Failure, RetryWithTolerance, Stage, StageError};
 use crate::kafka::{KafkaAdmin, KafkaHeader, KafkaMessage, KafkaProducer, TopicCreation};
 use crate::metrics::{ErrorMetrics, SourceMetrics};
-use crate::offsets::{OffsetBackingStore, offset_key_bytes, offset_value_bytes};
-use crate::record::{Origin, Record, RecordBatch};
+use crate::offsets::OffsetBackingStore;
+use crate::record::{Record, RecordBatch};
 use crate::transforms::{Outcome, TransformChain};
+use send::SendLoop;
+
+mod in_flight;
+mod send;
 
 /// What a source pipeline runs with, besides its task and clients.
 pub struct SourcePipelineConfig {
@@ -74,21 +78,20 @@ pub struct SourceClients {
     pub dlq: Option<DeadLetterQueue>,
 }
 
-/// A record on its way to Kafka, with the record as the task returned it.
-enum Item {
-    Send {
-        original: Record,
-        message: KafkaMessage,
-    },
-    /// Filtered out by a transform, or skipped by error tolerance.
-    Skip { original: Record },
+/// A polled batch on its way to Kafka: the records as the task returned them and, for each,
+/// the message to produce, or `None` when a transform dropped it or error tolerance skipped it.
+struct Outgoing {
+    originals: Vec<Record>,
+    messages: Vec<Option<KafkaMessage>>,
 }
 
 /// From the send thread back to the task.
 enum Ack {
-    Record {
-        original: Box<Record>,
-        written: Option<WrittenRecord>,
+    /// A batch whose every record was acknowledged or dropped: `written[i]` says where
+    /// `originals[i]` landed (`None`: dropped, or failed under `errors.tolerance=all`).
+    Batch {
+        outgoing: Outgoing,
+        written: Vec<Option<WrittenRecord>>,
     },
     Committed,
 }
@@ -119,7 +122,7 @@ impl SourcePipeline {
         let reporter = FailureReporter::new(config.errors.config().clone(), clients.dlq.take())
             .with_metrics(error_metrics.clone());
         let topics = TopicTracker::new(&config.connector, config.active_topics.clone());
-        let sender = SendLoop {
+        let sender = SendLoop::new(send::SendSettings {
             connector: config.connector.clone(),
             tolerance,
             flush_interval: config.offset_flush_interval,
@@ -127,12 +130,9 @@ impl SourcePipeline {
             clients,
             offsets,
             acks: ack_tx,
-            submitted: SubmittedRecords::default(),
-            in_flight: HashMap::new(),
-            next_token: 0,
             metrics: metrics.clone(),
             topics,
-        };
+        });
         let send = std::thread::Builder::new()
             .name(format!("{name}-source-send"))
             .spawn(move || sender.run(batch_rx))?;
@@ -213,20 +213,18 @@ impl Stages {
         &mut self,
         batch: RecordBatch,
         reporter: &FailureReporter,
-    ) -> Result<Vec<Item>, PipelineError> {
-        let mut items = Vec::with_capacity(batch.len());
-        for record in batch.records {
-            let original = record.clone();
-            match self.record(record) {
-                Ok(Some(message)) => items.push(Item::Send { original, message }),
-                Ok(None) => items.push(Item::Skip { original }),
+    ) -> Result<Outgoing, PipelineError> {
+        let mut messages = Vec::with_capacity(batch.len());
+        for original in &batch.records {
+            match self.record(original) {
+                Ok(message) => messages.push(message),
                 Err(Failure::Tolerated { error, .. }) => {
-                    self.report(reporter, &original, &error)?;
-                    items.push(Item::Skip { original });
+                    self.report(reporter, original, &error)?;
+                    messages.push(None);
                 }
                 Err(Failure::Fatal { stage, error }) => {
-                    let context = error_context(&self.connector, self.task_id, &original, &error);
-                    reporter.log(&context, FailedRecord::Source(&original));
+                    let context = error_context(&self.connector, self.task_id, original, &error);
+                    reporter.log(&context, FailedRecord::Source(original));
                     return Err(PipelineError::ToleranceExceeded {
                         stage,
                         message: error.message,
@@ -237,14 +235,20 @@ impl Stages {
         // Skipped records' offsets are committed once the send loop has them: their DLQ
         // writes must be acknowledged first.
         reporter.flush()?;
-        Ok(items)
+        Ok(Outgoing {
+            originals: batch.records,
+            messages,
+        })
     }
 
-    /// Transforms and converts one record; `Ok(None)` when a transform dropped it.
-    fn record(
-        &mut self,
-        mut record: Record,
-    ) -> Result<Option<KafkaMessage>, Failure<StageFailure>> {
+    /// Transforms and converts one record; `Ok(None)` when a transform dropped it. The task
+    /// gets `original` back as it returned it, so transforms work on a copy; without
+    /// transforms the original is converted as it is.
+    fn record(&mut self, original: &Record) -> Result<Option<KafkaMessage>, Failure<StageFailure>> {
+        if self.transforms.is_empty() {
+            return self.convert(original).map(Some);
+        }
+        let mut record = original.clone();
         let outcome = self.errors.execute(Stage::Transformation, || {
             self.transforms.apply(&mut record).map_err(|error| {
                 StageError::Fatal(StageFailure {
@@ -257,6 +261,11 @@ impl Stages {
         if outcome == Outcome::Drop {
             return Ok(None);
         }
+        self.convert(&record).map(Some)
+    }
+
+    /// Runs the key, value and header converters on a (transformed) record.
+    fn convert(&mut self, record: &Record) -> Result<KafkaMessage, Failure<StageFailure>> {
         let topic = record.topic.as_str();
         let errors = &self.errors;
         let key = convert(
@@ -294,7 +303,7 @@ impl Stages {
                 value: bytes,
             });
         }
-        Ok(Some(KafkaMessage {
+        Ok(KafkaMessage {
             topic: record.topic.clone(),
             partition: record.partition,
             offset: None,
@@ -303,7 +312,7 @@ impl Stages {
             key,
             value,
             headers,
-        }))
+        })
     }
 
     /// Logs a tolerated failure and writes it to the DLQ: the record as far as it converts,
@@ -387,7 +396,7 @@ impl Poller {
     fn run(
         mut self,
         context: SourceTaskContext,
-        batches: Sender<Vec<Item>>,
+        batches: Sender<Outgoing>,
         acks: Receiver<Ack>,
     ) -> Result<(), PipelineError> {
         let result = self.poll_loop(context, &batches, &acks);
@@ -403,7 +412,7 @@ impl Poller {
     fn poll_loop(
         &mut self,
         context: SourceTaskContext,
-        batches: &Sender<Vec<Item>>,
+        batches: &Sender<Outgoing>,
         acks: &Receiver<Ack>,
     ) -> Result<(), PipelineError> {
         self.task.start(context)?;
@@ -431,12 +440,12 @@ impl Poller {
                 Err(ConnectError::Retriable(_)) => continue,
                 Err(error) => return Err(error.into()),
             };
-            let mut items = self.stages.process(batch, &self.reporter)?;
+            let mut outgoing = self.stages.process(batch, &self.reporter)?;
             loop {
-                match batches.send_timeout(items, Duration::from_millis(50)) {
+                match batches.send_timeout(outgoing, Duration::from_millis(50)) {
                     Ok(()) => break,
                     Err(SendTimeoutError::Timeout(back)) => {
-                        items = back;
+                        outgoing = back;
                         self.serve(acks);
                         // Unsent records were never acknowledged, so their offsets are not
                         // committed: they are polled again after a restart.
@@ -460,156 +469,15 @@ impl Poller {
 
     /// Kafka logs and ignores failures of `commitRecord` and `commit`.
     fn handle(&mut self, ack: Ack) {
-        let _ = match ack {
-            Ack::Record { original, written } => self.task.commit_record(&original, written),
-            Ack::Committed => self.task.commit(),
-        };
-    }
-}
-
-struct SendLoop {
-    connector: String,
-    tolerance: Tolerance,
-    flush_interval: Duration,
-    flush_timeout: Duration,
-    clients: SourceClients,
-    offsets: Arc<dyn OffsetBackingStore>,
-    acks: crossbeam_channel::Sender<Ack>,
-    submitted: SubmittedRecords,
-    in_flight: HashMap<usize, Record>,
-    next_token: usize,
-    metrics: SourceMetrics,
-    topics: TopicTracker,
-}
-
-impl SendLoop {
-    fn run(mut self, batches: Receiver<Vec<Item>>) -> Result<(), PipelineError> {
-        let result = self.send_loop(&batches);
-        drop(batches);
-        // Whatever happened, wait for what is in flight and commit what was acknowledged.
-        let _ = self.clients.producer.flush(self.flush_timeout);
-        let drained = self.drain_deliveries();
-        self.metrics.flush_acknowledged();
-        self.commit_offsets();
-        result.and(drained)
-    }
-
-    fn send_loop(&mut self, batches: &Receiver<Vec<Item>>) -> Result<(), PipelineError> {
-        let mut next_commit = Instant::now() + self.flush_interval;
-        loop {
-            match batches.recv_timeout(Duration::from_millis(20)) {
-                Ok(items) => {
-                    self.metrics.submitted(items.len());
-                    for item in items {
-                        self.send(item)?;
-                    }
-                }
-                Err(RecvTimeoutError::Timeout) => {}
-                Err(RecvTimeoutError::Disconnected) => return Ok(()),
-            }
-            self.clients.producer.poll(Duration::ZERO)?;
-            self.drain_deliveries()?;
-            self.metrics.flush_acknowledged();
-            if Instant::now() >= next_commit {
-                self.commit_offsets();
-                next_commit = Instant::now() + self.flush_interval;
-            }
-        }
-    }
-
-    fn token(&mut self, original: &Record) -> usize {
-        let token = self.next_token;
-        self.next_token += 1;
-        if let Origin::Source { partition, offset } = &original.origin
-            && !offset.is_empty()
-        {
-            self.submitted.submit(token, partition, offset);
-        }
-        token
-    }
-
-    fn send(&mut self, item: Item) -> Result<(), PipelineError> {
-        match item {
-            Item::Skip { original } => {
-                let token = self.token(&original);
-                self.done(token, original, None);
-            }
-            Item::Send { original, message } => {
-                if let (Some(creation), Some(admin)) =
-                    (&mut self.clients.topic_creation, &self.clients.admin)
-                {
-                    creation.maybe_create(admin, message.topic.as_str())?;
-                }
-                self.topics.saw(message.topic.as_str());
-                let token = self.token(&original);
-                match self.clients.producer.send(&message, token) {
-                    Ok(()) => {
-                        self.in_flight.insert(token, original);
-                    }
-                    Err(_) if self.tolerance == Tolerance::All => self.done(token, original, None),
-                    Err(error) => return Err(error.into()),
+        match ack {
+            Ack::Batch { outgoing, written } => {
+                for (original, written) in outgoing.originals.iter().zip(written) {
+                    let _ = self.task.commit_record(original, written);
                 }
             }
-        }
-        Ok(())
-    }
-
-    fn done(&mut self, token: usize, original: Record, written: Option<WrittenRecord>) {
-        self.submitted.complete(token);
-        self.metrics.acknowledged(written.is_some());
-        // The poll thread outlives this one; it is gone only if it panicked.
-        let _ = self.acks.send(Ack::Record {
-            original: Box::new(original),
-            written,
-        });
-    }
-
-    fn drain_deliveries(&mut self) -> Result<(), PipelineError> {
-        while let Ok(delivery) = self.clients.producer.deliveries().try_recv() {
-            let Some(original) = self.in_flight.remove(&delivery.token) else {
-                continue;
-            };
-            match delivery.result {
-                Ok(written) => self.done(delivery.token, original, Some(written)),
-                // With `errors.tolerance=all` Kafka skips records the producer failed to send.
-                Err(_) if self.tolerance == Tolerance::All => {
-                    self.done(delivery.token, original, None)
-                }
-                Err(error) => {
-                    return Err(crate::kafka::KafkaClientError::client(
-                        format!("producing to topic {}", original.topic),
-                        error,
-                    )
-                    .into());
-                }
+            Ack::Committed => {
+                let _ = self.task.commit();
             }
-        }
-        Ok(())
-    }
-
-    /// Writes the committable offsets; on failure they are kept for the next try, as in Kafka.
-    fn commit_offsets(&mut self) {
-        let offsets = self.submitted.take_committable();
-        let entries: Result<Vec<_>, _> = offsets
-            .iter()
-            .map(|(partition, offset)| {
-                Ok::<_, crate::offsets::OffsetJsonError>((
-                    offset_key_bytes(&self.connector, partition)?,
-                    Some(offset_value_bytes(offset)?),
-                ))
-            })
-            .collect();
-        let started = Instant::now();
-        let committed = match entries {
-            Ok(entries) if entries.is_empty() => true,
-            Ok(entries) => self.offsets.set(&entries).is_ok(),
-            Err(_) => false,
-        };
-        self.metrics.commits.commit(started.elapsed(), committed);
-        if committed {
-            let _ = self.acks.send(Ack::Committed);
-        } else {
-            self.submitted.restore(offsets);
         }
     }
 }

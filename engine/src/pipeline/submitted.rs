@@ -1,13 +1,18 @@
 //! [`SubmittedRecords`]: which source offsets may be committed (Kafka Connect's
 //! `SubmittedRecords`): for each source partition, the offset of the newest record before
 //! which every record has been acknowledged or dropped.
+//!
+//! Records are tracked by batch: a batch's records of one source partition are done together,
+//! when the last record of the batch is, so a partition's offset advances batch by batch and
+//! never past a record still in flight.
 
 use std::collections::{HashMap, VecDeque};
 
-use crate::record::SourceMap;
+use crate::record::{Origin, Record, SourceMap};
 
 struct Pending {
-    token: usize,
+    batch: usize,
+    /// The offset of the batch's newest record of the partition.
     offset: SourceMap,
     done: bool,
 }
@@ -18,52 +23,59 @@ struct PartitionQueue {
     committable: Option<SourceMap>,
 }
 
-/// Records sent but not yet committed, in send order per source partition.
+/// Batches sent but not yet committed, in send order per source partition.
 #[derive(Default)]
 pub(crate) struct SubmittedRecords {
     partitions: Vec<PartitionQueue>,
-    by_token: HashMap<usize, usize>,
+    /// The partition queues each batch in flight is waiting in.
+    by_batch: HashMap<usize, Vec<usize>>,
 }
 
 impl SubmittedRecords {
-    /// Tracks the record sent with `token` (tokens grow with every send).
-    pub(crate) fn submit(&mut self, token: usize, partition: &SourceMap, offset: &SourceMap) {
-        // Tasks have few source partitions; a linear search avoids hashing `Value`s.
-        let index = match self
-            .partitions
-            .iter()
-            .position(|q| &q.partition == partition)
-        {
-            Some(index) => index,
-            None => {
-                self.partitions.push(PartitionQueue {
-                    partition: partition.clone(),
-                    pending: VecDeque::new(),
-                    committable: None,
-                });
-                self.partitions.len() - 1
-            }
-        };
-        self.partitions[index].pending.push_back(Pending {
-            token,
-            offset: offset.clone(),
-            done: false,
-        });
-        self.by_token.insert(token, index);
+    /// Tracks batch `batch` (ids grow with every batch), with the newest offset of each source
+    /// partition it holds (see [`newest_offsets`]).
+    pub(crate) fn submit(&mut self, batch: usize, newest: Vec<(SourceMap, SourceMap)>) {
+        let mut queues = Vec::with_capacity(newest.len());
+        for (partition, offset) in newest {
+            // Tasks have few source partitions; a linear search avoids hashing `Value`s.
+            let index = match self
+                .partitions
+                .iter()
+                .position(|q| same_map(&q.partition, &partition))
+            {
+                Some(index) => index,
+                None => {
+                    self.partitions.push(PartitionQueue {
+                        partition,
+                        pending: VecDeque::new(),
+                        committable: None,
+                    });
+                    self.partitions.len() - 1
+                }
+            };
+            self.partitions[index].pending.push_back(Pending {
+                batch,
+                offset,
+                done: false,
+            });
+            queues.push(index);
+        }
+        if !queues.is_empty() {
+            self.by_batch.insert(batch, queues);
+        }
     }
 
-    /// Marks the record sent with `token` acknowledged (or dropped).
-    pub(crate) fn complete(&mut self, token: usize) {
-        let Some(index) = self.by_token.remove(&token) else {
-            return;
-        };
-        let queue = &mut self.partitions[index];
-        if let Ok(at) = queue.pending.binary_search_by_key(&token, |p| p.token) {
-            queue.pending[at].done = true;
-        }
-        while queue.pending.front().is_some_and(|p| p.done) {
-            let done = queue.pending.pop_front().expect("front was just checked");
-            queue.committable = Some(done.offset);
+    /// Marks every record of `batch` acknowledged (or dropped).
+    pub(crate) fn complete(&mut self, batch: usize) {
+        for index in self.by_batch.remove(&batch).unwrap_or_default() {
+            let queue = &mut self.partitions[index];
+            if let Ok(at) = queue.pending.binary_search_by_key(&batch, |p| p.batch) {
+                queue.pending[at].done = true;
+            }
+            while queue.pending.front().is_some_and(|p| p.done) {
+                let done = queue.pending.pop_front().expect("front was just checked");
+                queue.committable = Some(done.offset);
+            }
         }
     }
 
@@ -88,11 +100,53 @@ impl SubmittedRecords {
         }
     }
 
-    /// Records sent and not yet acknowledged.
+    /// Batches sent and not yet complete.
     #[cfg(test)]
     pub(crate) fn in_flight(&self) -> usize {
-        self.by_token.len()
+        self.by_batch.len()
     }
+}
+
+/// Each source partition of `records` with the offset of its last record in them, in order of
+/// first appearance; records without an offset are left out. A record is compared with the
+/// previous record's partition first, since tasks return runs of one partition.
+pub(crate) fn newest_offsets(records: &[Record]) -> Vec<(SourceMap, SourceMap)> {
+    let mut newest: Vec<(&SourceMap, &SourceMap)> = Vec::new();
+    let mut last = 0;
+    for record in records {
+        let Origin::Source { partition, offset } = &record.origin else {
+            continue;
+        };
+        if offset.is_empty() {
+            continue;
+        }
+        if let Some(entry) = newest.get_mut(last)
+            && same_map(entry.0, partition)
+        {
+            entry.1 = offset;
+            continue;
+        }
+        match newest.iter().position(|(p, _)| same_map(p, partition)) {
+            Some(at) => {
+                newest[at].1 = offset;
+                last = at;
+            }
+            None => {
+                last = newest.len();
+                newest.push((partition, offset));
+            }
+        }
+    }
+    newest
+        .into_iter()
+        .map(|(partition, offset)| (partition.clone(), offset.clone()))
+        .collect()
+}
+
+/// `a == b`, tried first entry by entry: a task builds its source partitions the same way
+/// each time, so the keys are usually in the same order and no key needs hashing.
+fn same_map(a: &SourceMap, b: &SourceMap) -> bool {
+    a.len() == b.len() && (a.iter().zip(b).all(|(x, y)| x == y) || a == b)
 }
 
 #[cfg(test)]
@@ -108,13 +162,13 @@ mod tests {
     }
 
     #[test]
-    fn only_offsets_with_every_earlier_record_acked_are_committable() {
+    fn only_offsets_with_every_earlier_batch_done_are_committable() {
         let mut submitted = SubmittedRecords::default();
         let (a, b) = (map("file", 1), map("file", 2));
-        submitted.submit(0, &a, &map("pos", 10));
-        submitted.submit(1, &b, &map("pos", 100));
-        submitted.submit(2, &a, &map("pos", 11));
-        submitted.submit(3, &a, &map("pos", 12));
+        submitted.submit(0, vec![(a.clone(), map("pos", 10))]);
+        submitted.submit(1, vec![(b.clone(), map("pos", 100))]);
+        submitted.submit(2, vec![(a.clone(), map("pos", 11))]);
+        submitted.submit(3, vec![(a.clone(), map("pos", 12))]);
         submitted.complete(2);
         assert!(
             submitted.take_committable().is_empty(),
@@ -134,5 +188,65 @@ mod tests {
 
         submitted.restore(vec![(a.clone(), map("pos", 12))]);
         assert_eq!(submitted.take_committable(), [(a, map("pos", 12))]);
+    }
+
+    #[test]
+    fn a_batch_of_two_partitions_advances_each_once_it_is_done() {
+        let mut submitted = SubmittedRecords::default();
+        let (a, b) = (map("file", 1), map("file", 2));
+        submitted.submit(0, vec![(a.clone(), map("pos", 1))]);
+        submitted.submit(
+            5,
+            vec![(a.clone(), map("pos", 3)), (b.clone(), map("pos", 7))],
+        );
+        submitted.complete(5);
+        assert_eq!(
+            submitted.take_committable(),
+            [(b, map("pos", 7))],
+            "a still waits for batch 0"
+        );
+        submitted.complete(0);
+        assert_eq!(submitted.take_committable(), [(a, map("pos", 3))]);
+    }
+
+    #[test]
+    fn newest_offsets_take_each_partitions_last_record() {
+        let (a, b) = (map("file", 1), map("file", 2));
+        let record = |partition: &SourceMap, offset: SourceMap| {
+            Record::source("t", partition.clone(), offset)
+        };
+        let records = [
+            record(&a, map("pos", 1)),
+            record(&b, map("pos", 10)),
+            record(&a, map("pos", 2)),
+            record(&a, SourceMap::new()),
+            record(&b, map("pos", 11)),
+            Record::sink("t", 0, 0),
+        ];
+        assert_eq!(
+            newest_offsets(&records),
+            [(a, map("pos", 2)), (b, map("pos", 11))]
+        );
+        assert!(newest_offsets(&[]).is_empty());
+    }
+
+    #[test]
+    fn partitions_match_whatever_the_order_of_their_keys() {
+        let ab: SourceMap = [
+            ("a".to_owned(), Value::Int64(1)),
+            ("b".to_owned(), Value::Int64(2)),
+        ]
+        .into_iter()
+        .collect();
+        let ba: SourceMap = [
+            ("b".to_owned(), Value::Int64(2)),
+            ("a".to_owned(), Value::Int64(1)),
+        ]
+        .into_iter()
+        .collect();
+        assert!(same_map(&ab, &ab.clone()));
+        assert!(same_map(&ab, &ba));
+        assert!(!same_map(&ab, &map("a", 1)));
+        assert!(!same_map(&map("a", 1), &map("a", 2)));
     }
 }

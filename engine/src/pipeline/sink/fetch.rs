@@ -213,9 +213,14 @@ impl Fetcher {
         let mut originals = Vec::new();
         let mut consumed = PartitionOffsets::new();
         self.metrics.read(messages.len());
+        // A poll returns runs of messages from one partition: the bookkeeping is per run.
+        for run in messages.chunk_by(|a, b| a.partition == b.partition && a.topic == b.topic) {
+            self.topics.saw(run[0].topic.as_str());
+            if let Some(newest) = run.iter().max_by_key(|message| message.offset) {
+                note_consumed(&mut consumed, newest);
+            }
+        }
         for message in messages {
-            self.topics.saw(message.topic.as_str());
-            note_consumed(&mut consumed, &message);
             let original = self.keep_originals.then(|| message.clone());
             if let Some(record) = self.record(message)? {
                 records.push(record);
