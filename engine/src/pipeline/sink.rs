@@ -1,13 +1,15 @@
 //! [`SinkPipeline`]: a sink task's two threads (Kafka Connect's `WorkerSinkTask`).
 //!
-//! - The **fetch thread** owns the consumer: polls, converts key/value/headers, applies the
-//!   transforms and hands batches to the task thread over a bounded channel. While the channel
-//!   is full it pauses every partition and keeps polling (so the group does not drop it), then
-//!   resumes. It applies the task's pause/resume requests, seeks, and commits.
-//! - The **task thread** owns the task: `open`/`close` on rebalances, `put` (a retriable
-//!   failure redelivers the same batch after `context.timeout` or 100 ms), and every
-//!   `offset.flush.interval.ms` or on `request_commit`: `pre_commit` of what was put, then a
-//!   commit of the offsets it returns that were consumed from partitions still assigned.
+//! - The **fetch thread** owns the consumer: polls and hands batches of consumed messages to
+//!   the task thread over a bounded channel. While the channel is full it pauses every
+//!   partition and keeps polling (so the group does not drop it), then resumes. It applies the
+//!   task's pause/resume requests, seeks, and commits.
+//! - The **task thread** owns the task: converts key/value/headers and applies the transforms
+//!   (as Kafka Connect's `WorkerSinkTask` does, on the task's thread), `open`/`close` on
+//!   rebalances, `put` (a retriable failure redelivers the same batch after `context.timeout`
+//!   or 100 ms), and every `offset.flush.interval.ms` or on `request_commit`: `pre_commit` of
+//!   what was put, then a commit of the offsets it returns that were consumed from partitions
+//!   still assigned.
 //!
 //! A revocation is handled as Kafka Connect's `onPartitionsRevoked`: inside the consumer's
 //! poll, the fetch thread hands it to the task thread (after the batches already queued) and
@@ -44,10 +46,11 @@ use crate::converters::{Converter, HeaderConverter};
 use crate::errors::{RetryWithTolerance, Stage};
 use crate::kafka::{KafkaConsumer, KafkaMessage};
 use crate::metrics::{ErrorMetrics, SinkMetrics};
-use crate::record::{Origin, Record, RecordBatch};
 use crate::transforms::TransformChain;
+use convert::SinkStages;
 use fetch::Fetcher;
 
+mod convert;
 mod fetch;
 
 /// What a sink pipeline runs with, besides its task and clients.
@@ -94,13 +97,11 @@ enum Event {
         reply: Option<Sender<PartitionOffsets>>,
     },
     Batch {
-        records: RecordBatch,
-        /// Next offset per partition after everything fetched for this batch (kept, dropped
-        /// or failed records alike).
+        messages: Vec<KafkaMessage>,
+        /// Next offset per partition after the messages.
         consumed: PartitionOffsets,
+        /// The fetch thread's seek epoch per partition when it polled them.
         epochs: BTreeMap<TopicPartition, u64>,
-        /// The consumed records behind `records`, kept only for the errant record reporter.
-        originals: Vec<KafkaMessage>,
     },
 }
 
@@ -127,18 +128,17 @@ impl SinkPipeline {
     ) -> std::io::Result<Self> {
         let metrics = SinkMetrics::new(&config.connector, config.task_id);
         let error_metrics = ErrorMetrics::new(&config.connector, config.task_id);
-        let mut config = config;
-        config.errors = config.errors.clone().with_metrics(error_metrics.clone());
-        let errors = config.errors.config();
-        let reporter =
-            Arc::new(FailureReporter::new(errors.clone(), clients.dlq).with_metrics(error_metrics));
+        let errors = config.errors.with_metrics(error_metrics.clone());
+        let reporter = Arc::new(
+            FailureReporter::new(errors.config().clone(), clients.dlq).with_metrics(error_metrics),
+        );
         let topics = TopicTracker::new(&config.connector, config.active_topics.clone());
         let errant = reporter.is_enabled().then(|| {
             Arc::new(SinkErrantReporter::new(
                 Arc::clone(&reporter),
                 config.connector.clone(),
                 config.task_id,
-                errors.tolerance,
+                errors.config().tolerance,
             ))
         });
         let context = context.with_errant_record_reporter(
@@ -153,8 +153,18 @@ impl SinkPipeline {
         let name = format!("{}-{}", config.connector, config.task_id);
         let runner = TaskRunner {
             task,
+            stages: SinkStages {
+                connector: config.connector,
+                task_id: config.task_id,
+                key_converter: config.key_converter,
+                value_converter: config.value_converter,
+                header_converter: config.header_converter,
+                transforms: config.transforms,
+                errors,
+                reporter,
+            },
             context: context.clone(),
-            errant: errant.clone(),
+            errant,
             flush_interval: config.offset_flush_interval,
             current: PartitionOffsets::new(),
             consumed: PartitionOffsets::new(),
@@ -169,10 +179,8 @@ impl SinkPipeline {
             .spawn(move || runner.run(event_rx))?;
         let fetcher = Fetcher {
             consumer: clients.consumer,
-            reporter,
-            keep_originals: errant.is_some(),
             context,
-            config,
+            max_batch: config.max_batch,
             epochs: BTreeMap::new(),
             paused: BTreeSet::new(),
             connector_paused: Arc::clone(&paused),
@@ -215,6 +223,7 @@ impl SinkPipeline {
 
 struct TaskRunner {
     task: Box<dyn SinkTask>,
+    stages: SinkStages,
     context: SinkTaskContext,
     errant: Option<Arc<SinkErrantReporter>>,
     flush_interval: Duration,
@@ -282,16 +291,10 @@ impl TaskRunner {
                     self.metrics.partitions(self.context.assignment().len());
                 }
                 Ok(Event::Batch {
-                    records,
+                    messages,
                     consumed,
                     epochs,
-                    originals,
-                }) => {
-                    if let Some(errant) = &self.errant {
-                        errant.set_batch(originals);
-                    }
-                    self.put(records, consumed, epochs)?;
-                }
+                }) => self.put(messages, consumed, epochs)?,
                 Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => return Ok(()),
             }
@@ -299,13 +302,14 @@ impl TaskRunner {
         Ok(())
     }
 
+    /// Converts what the fetch thread consumed, puts it, and notes its offsets as put.
     fn put(
         &mut self,
-        mut batch: RecordBatch,
+        mut messages: Vec<KafkaMessage>,
         mut consumed: PartitionOffsets,
         epochs: BTreeMap<TopicPartition, u64>,
     ) -> Result<(), PipelineError> {
-        // Partitions the task reset whose records in this batch were fetched before the seek.
+        // Partitions the task reset whose messages in this batch were fetched before the seek.
         let stale: Vec<TopicPartition> = self
             .min_epochs
             .iter()
@@ -313,17 +317,18 @@ impl TaskRunner {
             .map(|(partition, _)| partition.clone())
             .collect();
         self.seen_epochs.extend(epochs);
-        let is_stale = |topic: &str, partition: i32| {
-            stale
-                .iter()
-                .any(|stale| stale.partition == partition && stale.topic == topic)
-        };
         if !stale.is_empty() {
-            batch.records.retain(|record| {
-                let (topic, partition) = consumed_from(record);
-                !is_stale(topic, partition)
-            });
-            consumed.retain(|partition, _| !is_stale(&partition.topic, partition.partition));
+            let is_stale = |topic: &str, partition: Option<i32>| {
+                stale
+                    .iter()
+                    .any(|stale| Some(stale.partition) == partition && stale.topic == topic)
+            };
+            messages.retain(|message| !is_stale(message.topic.as_str(), message.partition));
+            consumed.retain(|partition, _| !is_stale(&partition.topic, Some(partition.partition)));
+        }
+        let batch = self.stages.convert(&messages)?;
+        if let Some(errant) = &self.errant {
+            errant.set_batch(messages);
         }
         // `put` borrows the batch, so it is still here for redelivery after a retriable failure.
         loop {
@@ -403,17 +408,5 @@ impl TaskRunner {
                     .is_some_and(|consumed| offset <= consumed)
             })
             .collect()
-    }
-}
-
-/// The topic and partition `record` was consumed from, whatever a transform made of them.
-fn consumed_from(record: &Record) -> (&str, i32) {
-    match &record.origin {
-        Origin::Sink {
-            original_topic,
-            original_partition,
-            ..
-        } => (original_topic.as_str(), *original_partition),
-        Origin::Source { .. } => (record.topic.as_str(), record.partition.unwrap_or(-1)),
     }
 }

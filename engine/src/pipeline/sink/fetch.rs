@@ -1,5 +1,5 @@
-//! The sink pipeline's fetch thread: owns the consumer, converts and transforms what it polls
-//! and hands batches to the task thread (see the parent module).
+//! The sink pipeline's fetch thread: owns the consumer and hands what it polls, with the
+//! offsets consumed, to the task thread (see the parent module).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -8,24 +8,18 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, SendTimeoutError, Sender};
 
-use super::{Control, Event, SinkPipelineConfig};
+use super::{Control, Event};
 use crate::connector::{PartitionOffsets, SinkTaskContext, TopicPartition};
-use crate::errors::{ErrorContext, FailedRecord, Failure, Stage, StageError};
 use crate::kafka::{KafkaConsumer, KafkaMessage, RebalanceEvent, RevokeHandler};
 use crate::metrics::SinkMetrics;
 use crate::pipeline::PipelineError;
 use crate::pipeline::active_topics::TopicTracker;
-use crate::pipeline::report::FailureReporter;
-use crate::record::{Origin, Record, RecordBatch};
-use crate::transforms::Outcome;
 
 pub(super) struct Fetcher {
     pub(super) consumer: KafkaConsumer,
-    pub(super) reporter: Arc<FailureReporter>,
-    /// True when the task has an errant record reporter, which needs the consumed records.
-    pub(super) keep_originals: bool,
     pub(super) context: SinkTaskContext,
-    pub(super) config: SinkPipelineConfig,
+    /// Most messages per batch.
+    pub(super) max_batch: usize,
     pub(super) epochs: BTreeMap<TopicPartition, u64>,
     /// Partitions paused on the consumer (at the task's request, or all while the connector
     /// is paused).
@@ -70,14 +64,14 @@ impl Fetcher {
             self.apply_pauses()?;
             let messages = self
                 .consumer
-                .poll_batch(self.config.max_batch, Duration::from_millis(100))?;
+                .poll_batch(self.max_batch, Duration::from_millis(100))?;
             if !self.forward_rebalances(events) {
                 return Ok(());
             }
             if messages.is_empty() {
                 continue;
             }
-            let event = self.batch(messages)?;
+            let event = self.batch(messages);
             if !self.send(events, controls, event)? {
                 return Ok(());
             }
@@ -173,8 +167,15 @@ impl Fetcher {
                     // Keeps the consumer in its group; paused partitions return nothing, and
                     // a message fetched before the pause joins the waiting batch (only
                     // batches are sent through here).
-                    if let Some(stray) = self.consumer.poll(Duration::ZERO)? {
-                        self.append(&mut event, stray)?;
+                    if let Some(stray) = self.consumer.poll(Duration::ZERO)?
+                        && let Event::Batch {
+                            messages, consumed, ..
+                        } = &mut event
+                    {
+                        self.metrics.read(1);
+                        self.topics.saw(stray.topic.as_str());
+                        note_consumed(consumed, &stray);
+                        messages.push(stray);
                     }
                 }
             }
@@ -189,28 +190,7 @@ impl Fetcher {
         Ok(true)
     }
 
-    fn append(&mut self, event: &mut Event, message: KafkaMessage) -> Result<(), PipelineError> {
-        let Event::Batch {
-            records,
-            consumed,
-            originals,
-            ..
-        } = event
-        else {
-            return Ok(());
-        };
-        note_consumed(consumed, &message);
-        let original = self.keep_originals.then(|| message.clone());
-        if let Some(record) = self.record(message)? {
-            records.records.push(record);
-            originals.extend(original);
-        }
-        Ok(())
-    }
-
-    fn batch(&mut self, messages: Vec<KafkaMessage>) -> Result<Event, PipelineError> {
-        let mut records = Vec::with_capacity(messages.len());
-        let mut originals = Vec::new();
+    fn batch(&mut self, messages: Vec<KafkaMessage>) -> Event {
         let mut consumed = PartitionOffsets::new();
         self.metrics.read(messages.len());
         // A poll returns runs of messages from one partition: the bookkeeping is per run.
@@ -220,120 +200,10 @@ impl Fetcher {
                 note_consumed(&mut consumed, newest);
             }
         }
-        for message in messages {
-            let original = self.keep_originals.then(|| message.clone());
-            if let Some(record) = self.record(message)? {
-                records.push(record);
-                originals.extend(original);
-            }
-        }
-        // The batch's consumed offsets may be committed once the task has it: its DLQ writes
-        // must be acknowledged first.
-        self.reporter.flush()?;
-        Ok(Event::Batch {
-            records: RecordBatch::new(records),
+        Event::Batch {
+            messages,
             consumed,
             epochs: self.epochs.clone(),
-            originals,
-        })
-    }
-
-    /// Converts and transforms one message; `None` when it was dropped or skipped.
-    fn record(&mut self, message: KafkaMessage) -> Result<Option<Record>, PipelineError> {
-        match self.convert_and_transform(&message) {
-            Ok(record) => Ok(record),
-            Err(Failure::Tolerated { stage, error }) => {
-                self.report(message, stage, &error)?;
-                Ok(None)
-            }
-            Err(Failure::Fatal { stage, error }) => {
-                let topic = message.topic.clone();
-                let context = self.error_context(&topic, &message, stage, &error);
-                self.reporter.log(&context, FailedRecord::Consumed);
-                Err(PipelineError::ToleranceExceeded {
-                    stage,
-                    message: error,
-                })
-            }
-        }
-    }
-
-    fn convert_and_transform(
-        &mut self,
-        message: &KafkaMessage,
-    ) -> Result<Option<Record>, Failure<String>> {
-        let config = &mut self.config;
-        let topic = message.topic.as_str();
-        let fatal = |error: &dyn std::fmt::Display| StageError::Fatal(error.to_string());
-        let (key_schema, key) = config.errors.execute(Stage::KeyConverter, || {
-            config
-                .key_converter
-                .to_connect(topic, message.key.as_ref())
-                .map_err(|e| fatal(&e))
-        })?;
-        let (value_schema, value) = config.errors.execute(Stage::ValueConverter, || {
-            config
-                .value_converter
-                .to_connect(topic, message.value.as_ref())
-                .map_err(|e| fatal(&e))
-        })?;
-        let mut record = Record::sink(
-            message.topic.clone(),
-            message.partition.unwrap_or(-1),
-            message.offset.unwrap_or(-1),
-        )
-        .with_key(key_schema, key)
-        .with_value(value_schema, value)
-        .with_timestamp(message.timestamp);
-        if let Origin::Sink { timestamp_type, .. } = &mut record.origin {
-            *timestamp_type = message.timestamp_type;
-        }
-        for header in &message.headers {
-            let (schema, value) = config.errors.execute(Stage::HeaderConverter, || {
-                config
-                    .header_converter
-                    .header_to_connect(topic, &header.key, header.value.as_ref())
-                    .map_err(|e| fatal(&e))
-            })?;
-            record.headers.add(header.key.clone(), schema, value);
-        }
-        let outcome = config.errors.execute(Stage::Transformation, || {
-            config.transforms.apply(&mut record).map_err(|e| fatal(&e))
-        })?;
-        Ok((outcome == Outcome::Keep).then_some(record))
-    }
-
-    /// Logs a skipped record and writes the original consumed record to the DLQ.
-    fn report(
-        &self,
-        message: KafkaMessage,
-        stage: Stage,
-        error: &str,
-    ) -> Result<(), PipelineError> {
-        let topic = message.topic.clone();
-        let context = self.error_context(&topic, &message, stage, error);
-        self.reporter
-            .report(&context, FailedRecord::Consumed, || message.clone())
-    }
-
-    fn error_context<'a>(
-        &'a self,
-        topic: &'a str,
-        message: &KafkaMessage,
-        stage: Stage,
-        error: &'a str,
-    ) -> ErrorContext<'a> {
-        ErrorContext {
-            topic,
-            partition: message.partition,
-            offset: message.offset,
-            connector: &self.config.connector,
-            task_id: self.config.task_id,
-            stage,
-            class_name: stage.name(),
-            exception_class: "org.apache.kafka.connect.errors.DataException",
-            message: error,
-            trace: error,
         }
     }
 }

@@ -1,0 +1,132 @@
+//! [`SinkStages`]: what the task thread does to consumed messages before `put` — key, value
+//! and header converters, then the transforms (Kafka Connect's
+//! `WorkerSinkTask.convertMessages`, on the task's own thread as there).
+
+use std::sync::Arc;
+
+use crate::converters::{Converter, HeaderConverter};
+use crate::errors::{ErrorContext, FailedRecord, Failure, RetryWithTolerance, Stage, StageError};
+use crate::kafka::KafkaMessage;
+use crate::pipeline::PipelineError;
+use crate::pipeline::report::FailureReporter;
+use crate::record::{Origin, Record, RecordBatch};
+use crate::transforms::{Outcome, TransformChain};
+
+/// A sink task's converters and transforms, under `errors.*`.
+pub(super) struct SinkStages {
+    pub(super) connector: String,
+    pub(super) task_id: u32,
+    pub(super) key_converter: Box<dyn Converter>,
+    pub(super) value_converter: Box<dyn Converter>,
+    pub(super) header_converter: Box<dyn HeaderConverter>,
+    pub(super) transforms: TransformChain,
+    pub(super) errors: RetryWithTolerance,
+    pub(super) reporter: Arc<FailureReporter>,
+}
+
+impl SinkStages {
+    /// The records `put` gets for `messages`. A record that fails within `errors.tolerance`
+    /// is logged and written, as consumed, to the DLQ, and left out; those writes are
+    /// acknowledged before this returns, so the batch's offsets may be committed once it was
+    /// put. A failure beyond the tolerance fails the task.
+    pub(super) fn convert(
+        &mut self,
+        messages: &[KafkaMessage],
+    ) -> Result<RecordBatch, PipelineError> {
+        let mut records = Vec::with_capacity(messages.len());
+        for message in messages {
+            if let Some(record) = self.record(message)? {
+                records.push(record);
+            }
+        }
+        self.reporter.flush()?;
+        Ok(RecordBatch::new(records))
+    }
+
+    /// Converts and transforms one message; `None` when it was dropped or skipped.
+    fn record(&mut self, message: &KafkaMessage) -> Result<Option<Record>, PipelineError> {
+        match self.convert_and_transform(message) {
+            Ok(record) => Ok(record),
+            Err(Failure::Tolerated { stage, error }) => {
+                let context = self.error_context(message, stage, &error);
+                self.reporter
+                    .report(&context, FailedRecord::Consumed, || message.clone())?;
+                Ok(None)
+            }
+            Err(Failure::Fatal { stage, error }) => {
+                let context = self.error_context(message, stage, &error);
+                self.reporter.log(&context, FailedRecord::Consumed);
+                Err(PipelineError::ToleranceExceeded {
+                    stage,
+                    message: error,
+                })
+            }
+        }
+    }
+
+    fn convert_and_transform(
+        &mut self,
+        message: &KafkaMessage,
+    ) -> Result<Option<Record>, Failure<String>> {
+        let topic = message.topic.as_str();
+        let errors = &self.errors;
+        let fatal = |error: &dyn std::fmt::Display| StageError::Fatal(error.to_string());
+        let key_converter = &mut self.key_converter;
+        let (key_schema, key) = errors.execute(Stage::KeyConverter, || {
+            key_converter
+                .to_connect(topic, message.key.as_ref())
+                .map_err(|e| fatal(&e))
+        })?;
+        let value_converter = &mut self.value_converter;
+        let (value_schema, value) = errors.execute(Stage::ValueConverter, || {
+            value_converter
+                .to_connect(topic, message.value.as_ref())
+                .map_err(|e| fatal(&e))
+        })?;
+        let mut record = Record::sink(
+            message.topic.clone(),
+            message.partition.unwrap_or(-1),
+            message.offset.unwrap_or(-1),
+        )
+        .with_key(key_schema, key)
+        .with_value(value_schema, value)
+        .with_timestamp(message.timestamp);
+        if let Origin::Sink { timestamp_type, .. } = &mut record.origin {
+            *timestamp_type = message.timestamp_type;
+        }
+        for header in &message.headers {
+            let header_converter = &mut self.header_converter;
+            let (schema, value) = errors.execute(Stage::HeaderConverter, || {
+                header_converter
+                    .header_to_connect(topic, &header.key, header.value.as_ref())
+                    .map_err(|e| fatal(&e))
+            })?;
+            record.headers.add(header.key.clone(), schema, value);
+        }
+        let transforms = &mut self.transforms;
+        let outcome = errors.execute(Stage::Transformation, || {
+            transforms.apply(&mut record).map_err(|e| fatal(&e))
+        })?;
+        Ok((outcome == Outcome::Keep).then_some(record))
+    }
+
+    fn error_context<'a>(
+        &'a self,
+        message: &'a KafkaMessage,
+        stage: Stage,
+        error: &'a str,
+    ) -> ErrorContext<'a> {
+        ErrorContext {
+            topic: message.topic.as_str(),
+            partition: message.partition,
+            offset: message.offset,
+            connector: &self.connector,
+            task_id: self.task_id,
+            stage,
+            class_name: stage.name(),
+            exception_class: "org.apache.kafka.connect.errors.DataException",
+            message: error,
+            trace: error,
+        }
+    }
+}
