@@ -12,6 +12,7 @@ use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
 use super::client_events::{ClientEvents, client_context_with_events};
 use super::{KafkaClientConfig, KafkaClientError, KafkaMessage};
 use crate::connector::{PartitionOffsets, TopicPartition};
+use sluice_codecs::Str;
 
 /// The `group.id` of consumers configured without one; they never join it nor commit to it.
 pub const ASSIGN_ONLY_GROUP: &str = "sluice-assign-only";
@@ -94,6 +95,27 @@ fn commit_sync(
         .map_err(|error| KafkaClientError::client("committing offsets", error))
 }
 
+/// How long librdkafka waits before fetching a partition again once its prefetch queue was
+/// full (`fetch.queue.backoff.ms`, 1 s by default). Java's consumer fetches again as soon as
+/// the buffered records are taken; with librdkafka's second, a consumer that drains its queue
+/// faster than that sits idle for the rest of it, every time it catches up with a backlog.
+const FETCH_QUEUE_BACKOFF_MS: &str = "10";
+
+/// `config` as a consumer's librdkafka settings: a config without `group.id` gets
+/// [`ASSIGN_ONLY_GROUP`], and an unset `fetch.queue.backoff.ms` [`FETCH_QUEUE_BACKOFF_MS`].
+fn consumer_rdkafka_config(
+    config: &KafkaClientConfig,
+) -> Result<rdkafka::ClientConfig, KafkaClientError> {
+    let mut rdkafka_config = config.to_rdkafka()?;
+    if config.get("group.id").is_none() {
+        rdkafka_config.set("group.id", ASSIGN_ONLY_GROUP);
+    }
+    if config.get("fetch.queue.backoff.ms").is_none() {
+        rdkafka_config.set("fetch.queue.backoff.ms", FETCH_QUEUE_BACKOFF_MS);
+    }
+    Ok(rdkafka_config)
+}
+
 fn partition_list(list: &TopicPartitionList) -> Vec<TopicPartition> {
     list.elements()
         .iter()
@@ -121,11 +143,7 @@ impl KafkaConsumer {
     /// offsets-topic reader) gets [`ASSIGN_ONLY_GROUP`].
     pub fn new(config: &KafkaClientConfig) -> Result<Self, KafkaClientError> {
         let (sender, events) = crossbeam_channel::unbounded();
-        let mut rdkafka_config = config.to_rdkafka()?;
-        if config.get("group.id").is_none() {
-            rdkafka_config.set("group.id", ASSIGN_ONLY_GROUP);
-        }
-        let inner = rdkafka_config
+        let inner = consumer_rdkafka_config(config)?
             .create_with_context(RebalanceContext {
                 client: ClientEvents::default(),
                 events: sender,
@@ -174,11 +192,21 @@ impl KafkaConsumer {
 
     /// The next message, waiting up to `timeout`; `Ok(None)` when none came.
     pub fn poll(&self, timeout: Duration) -> Result<Option<KafkaMessage>, KafkaClientError> {
+        self.poll_after(timeout, None)
+    }
+
+    /// [`KafkaConsumer::poll`], sharing `previous_topic` (the topic of the message polled
+    /// before) with the message when it is of the same topic, instead of copying the name.
+    fn poll_after(
+        &self,
+        timeout: Duration,
+        previous_topic: Option<&Str>,
+    ) -> Result<Option<KafkaMessage>, KafkaClientError> {
         let polled = self.inner.poll(timeout);
         self.inner.context().client.check("consuming")?;
         match polled {
             None => Ok(None),
-            Some(Ok(message)) => Ok(Some(KafkaMessage::from_borrowed(&message))),
+            Some(Ok(message)) => Ok(Some(KafkaMessage::from_borrowed(&message, previous_topic))),
             // A subscribed topic that does not exist yet: Kafka's consumer waits for it.
             Some(Err(error)) if is_missing_topic(&error) => {
                 tracing::debug!(%error, "a subscribed topic does not exist yet");
@@ -208,7 +236,8 @@ impl KafkaConsumer {
         };
         batch.push(first);
         while batch.len() < max {
-            match self.poll(Duration::ZERO) {
+            let previous_topic = batch.last().map(|message: &KafkaMessage| &message.topic);
+            match self.poll_after(Duration::ZERO, previous_topic) {
                 Ok(Some(message)) => batch.push(message),
                 Ok(None) => break,
                 // The messages already taken are returned; a lasting error comes back at the
@@ -443,6 +472,19 @@ mod tests {
     use rdkafka::types::RDKafkaErrorCode;
 
     use super::*;
+
+    #[test]
+    fn consumers_fetch_again_soon_after_a_full_queue_unless_told_otherwise() {
+        let mut config = KafkaClientConfig::new();
+        let rdkafka = consumer_rdkafka_config(&config).expect("valid");
+        assert_eq!(rdkafka.get("fetch.queue.backoff.ms"), Some("10"));
+        assert_eq!(rdkafka.get("group.id"), Some(ASSIGN_ONLY_GROUP));
+        config.set("fetch.queue.backoff.ms", "250");
+        config.set("group.id", "connect-sink");
+        let rdkafka = consumer_rdkafka_config(&config).expect("valid");
+        assert_eq!(rdkafka.get("fetch.queue.backoff.ms"), Some("250"));
+        assert_eq!(rdkafka.get("group.id"), Some("connect-sink"));
+    }
 
     #[test]
     fn lost_broker_connections_are_polled_through_and_other_errors_are_not() {

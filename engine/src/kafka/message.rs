@@ -60,8 +60,12 @@ impl KafkaMessage {
         self
     }
 
-    /// Copies a consumed message out of librdkafka's buffer.
-    pub(crate) fn from_borrowed(message: &BorrowedMessage<'_>) -> Self {
+    /// Copies a consumed message out of librdkafka's buffer. The topic name is shared with
+    /// `previous_topic` when it is the same (messages come in runs of one topic), else copied.
+    pub(crate) fn from_borrowed(
+        message: &BorrowedMessage<'_>,
+        previous_topic: Option<&Str>,
+    ) -> Self {
         let (timestamp, timestamp_type) = match message.timestamp() {
             rdkafka::Timestamp::NotAvailable => (None, TimestampType::NoTimestampType),
             rdkafka::Timestamp::CreateTime(ms) => (Some(ms), TimestampType::CreateTime),
@@ -79,14 +83,18 @@ impl KafkaMessage {
                     .collect()
             })
             .unwrap_or_default();
+        let (key, value) = copy_key_and_value(message.key(), message.payload());
         Self {
-            topic: Str::from(message.topic()),
+            topic: match previous_topic {
+                Some(previous) if previous.as_str() == message.topic() => previous.clone(),
+                _ => Str::from(message.topic()),
+            },
             partition: Some(message.partition()),
             offset: Some(message.offset()),
             timestamp,
             timestamp_type,
-            key: message.key().map(Bytes::copy_from_slice),
-            value: message.payload().map(Bytes::copy_from_slice),
+            key,
+            value,
             headers,
         }
     }
@@ -104,5 +112,50 @@ impl KafkaMessage {
             });
         }
         Some(headers)
+    }
+}
+
+/// Copies a consumed record's key and value out of librdkafka's buffer into one allocation
+/// they share: half the allocations of two copies, and the first clone of either (a converter
+/// passing bytes through) is then a reference count, not another allocation.
+fn copy_key_and_value(key: Option<&[u8]>, value: Option<&[u8]>) -> (Option<Bytes>, Option<Bytes>) {
+    match (key, value) {
+        (Some(key), Some(value)) => {
+            let mut both = Vec::with_capacity(key.len() + value.len());
+            both.extend_from_slice(key);
+            both.extend_from_slice(value);
+            let mut value = Bytes::from(both);
+            let key = value.split_to(key.len());
+            (Some(key), Some(value))
+        }
+        (key, value) => (
+            key.map(Bytes::copy_from_slice),
+            value.map(Bytes::copy_from_slice),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bytes(text: &'static str) -> Option<Bytes> {
+        Some(Bytes::from_static(text.as_bytes()))
+    }
+
+    #[test]
+    fn key_and_value_are_copied_whole_whichever_is_present() {
+        let copy = |key: Option<&str>, value: Option<&str>| {
+            copy_key_and_value(key.map(str::as_bytes), value.map(str::as_bytes))
+        };
+        assert_eq!(
+            copy(Some("k1"), Some("value")),
+            (bytes("k1"), bytes("value"))
+        );
+        assert_eq!(copy(Some(""), Some("v")), (bytes(""), bytes("v")));
+        assert_eq!(copy(Some("k"), Some("")), (bytes("k"), bytes("")));
+        assert_eq!(copy(None, Some("v")), (None, bytes("v")));
+        assert_eq!(copy(Some("k"), None), (bytes("k"), None));
+        assert_eq!(copy(None, None), (None, None));
     }
 }

@@ -81,7 +81,8 @@ impl KafkaProducer {
     /// delivery reports meanwhile) for up to a minute.
     pub fn send(&self, message: &KafkaMessage, token: usize) -> Result<(), KafkaClientError> {
         let headers = message.rdkafka_headers();
-        let started = Instant::now();
+        // Read only once the queue is full: a send that is queued at once reads no clock.
+        let mut full_since = None;
         loop {
             let mut record =
                 BaseRecord::<[u8], [u8], usize>::with_opaque_to(message.topic.as_str(), token);
@@ -103,7 +104,8 @@ impl KafkaProducer {
             match self.inner.send(record) {
                 Ok(()) => return Ok(()),
                 Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), _))
-                    if started.elapsed() < QUEUE_FULL_TIMEOUT =>
+                    if full_since.get_or_insert_with(Instant::now).elapsed()
+                        < QUEUE_FULL_TIMEOUT =>
                 {
                     self.inner.poll(Duration::from_millis(100));
                     self.check(&format!("producing to topic {}", message.topic))?;

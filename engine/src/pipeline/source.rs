@@ -24,6 +24,7 @@ use crossbeam_channel::{Receiver, SendTimeoutError, Sender};
 
 use super::active_topics::TopicTracker;
 use super::report::FailureReporter;
+use super::submitted::newest_offsets;
 use super::threads::PipelineThreads;
 use super::{ActiveTopics, DeadLetterQueue, PipelineError};
 use crate::connector::{ConnectError, SourceTask, SourceTaskContext, WrittenRecord};
@@ -32,7 +33,7 @@ use crate::errors::{ErrorContext, FailedRecord, Failure, RetryWithTolerance, Sta
 use crate::kafka::{KafkaAdmin, KafkaHeader, KafkaMessage, KafkaProducer, TopicCreation};
 use crate::metrics::{ErrorMetrics, SourceMetrics};
 use crate::offsets::OffsetBackingStore;
-use crate::record::{Record, RecordBatch};
+use crate::record::{Record, RecordBatch, SourceMap};
 use crate::transforms::{Outcome, TransformChain};
 use send::SendLoop;
 
@@ -83,6 +84,9 @@ pub struct SourceClients {
 struct Outgoing {
     originals: Vec<Record>,
     messages: Vec<Option<KafkaMessage>>,
+    /// The offset of each source partition's last record in the batch (worked out here, on
+    /// the poll thread, to spare the send thread).
+    newest: Vec<(SourceMap, SourceMap)>,
 }
 
 /// From the send thread back to the task.
@@ -236,6 +240,7 @@ impl Stages {
         // writes must be acknowledged first.
         reporter.flush()?;
         Ok(Outgoing {
+            newest: newest_offsets(&batch.records),
             originals: batch.records,
             messages,
         })

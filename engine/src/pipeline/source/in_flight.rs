@@ -120,6 +120,7 @@ mod tests {
         let outgoing = Outgoing {
             originals: (0..records).map(|_| Record::sink("t", 0, 0)).collect(),
             messages: (0..records).map(|_| None).collect(),
+            newest: Vec::new(),
         };
         let mut batch = InFlightBatch::new(first, outgoing);
         batch.sent(records);

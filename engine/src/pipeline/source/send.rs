@@ -14,7 +14,7 @@ use crate::metrics::SourceMetrics;
 use crate::offsets::{OffsetBackingStore, OffsetJsonError, offset_key_bytes, offset_value_bytes};
 use crate::pipeline::PipelineError;
 use crate::pipeline::active_topics::TopicTracker;
-use crate::pipeline::submitted::{SubmittedRecords, newest_offsets};
+use crate::pipeline::submitted::SubmittedRecords;
 
 /// How long the send thread waits for a batch when nothing is in flight.
 const IDLE_WAIT: Duration = Duration::from_millis(20);
@@ -93,12 +93,12 @@ impl SendLoop {
     }
 
     /// Hands a batch's messages to the producer; records without one are done at once.
-    fn send(&mut self, outgoing: Outgoing) -> Result<(), PipelineError> {
+    fn send(&mut self, mut outgoing: Outgoing) -> Result<(), PipelineError> {
         let records = outgoing.originals.len();
         self.settings.metrics.submitted(records);
         let first_token = self.in_flight.reserve(records);
         self.submitted
-            .submit(first_token, newest_offsets(&outgoing.originals));
+            .submit(first_token, std::mem::take(&mut outgoing.newest));
         let mut batch = InFlightBatch::new(first_token, outgoing);
         let settings = &mut self.settings;
         let mut sent = 0;
