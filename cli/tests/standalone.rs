@@ -174,20 +174,35 @@ fn kill_9_mid_stream_then_restart_loses_no_line() {
     let input = dir.path().join("input.txt");
     let output = dir.path().join("output.txt");
     let total = 150_000;
-    let text: String = (0..total).map(|i| format!("record-{i:07}\n")).collect();
-    std::fs::write(&input, &text).expect("input");
+    std::fs::write(&input, "").expect("input");
     let (_, configs) = pipeline_configs(dir.path(), &input, &output, &[]);
 
+    // Lines keep arriving at 10 000/s while the first worker runs, however fast it moves
+    // them, so the kill lands mid-stream; the rest arrive once it is dead.
+    let (stop_writing, stop) = std::sync::mpsc::channel::<()>();
+    let appending = input.clone();
+    let writer = std::thread::spawn(move || {
+        let mut written = 0;
+        while written < total && stop.try_recv().is_err() {
+            append_records(&appending, written, written + 100);
+            written += 100;
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        written
+    });
     let mut first = start(dir.path(), &configs, "first.log");
     wait_for("some lines in the output", TIMEOUT, &mut first, || {
         lines(&output).len() >= 5_000
     });
     first.kill_9();
+    let _ = stop_writing.send(());
+    let written = writer.join().expect("the writer thread ends");
     let after_kill = lines(&output).len();
     assert!(
-        after_kill < total,
-        "the kill came mid-stream ({after_kill} lines)"
+        written < total && after_kill <= written,
+        "the kill came mid-stream ({written} lines written, {after_kill} out)"
     );
+    append_records(&input, written, total);
 
     let mut second = start(dir.path(), &configs, "second.log");
     let expected: std::collections::BTreeSet<String> =
@@ -208,6 +223,17 @@ fn kill_9_mid_stream_then_restart_loses_no_line() {
         written.len()
     );
     assert_eq!(second.terminate(), Some(0));
+}
+
+/// Appends `record-<i>` lines for `i` in `from..to` to `path`.
+fn append_records(path: &Path, from: usize, to: usize) {
+    use std::io::Write;
+    let lines: String = (from..to).map(|i| format!("record-{i:07}\n")).collect();
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(path)
+        .and_then(|mut file| file.write_all(lines.as_bytes()))
+        .expect("appending to the input");
 }
 
 #[test]
