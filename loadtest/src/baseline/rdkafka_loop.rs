@@ -62,14 +62,17 @@ pub fn producer_config(bootstrap: &str) -> ClientConfig {
     config
 }
 
-/// The consumer settings of a Sluice sink task, everything else librdkafka's defaults.
+/// The consumer settings of a Sluice sink task, everything else librdkafka's defaults. Like
+/// every consumer of the engine, it fetches again 10 ms after its prefetch queue was full
+/// (`fetch.queue.backoff.ms`; librdkafka's 1 s default stalls a consumer that catches up).
 pub fn consumer_config(bootstrap: &str, group: &str) -> ClientConfig {
     let mut config = ClientConfig::new();
     config
         .set("bootstrap.servers", bootstrap)
         .set("group.id", group)
         .set("enable.auto.commit", "false")
-        .set("auto.offset.reset", "earliest");
+        .set("auto.offset.reset", "earliest")
+        .set("fetch.queue.backoff.ms", "10");
     config
 }
 
