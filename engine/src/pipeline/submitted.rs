@@ -93,7 +93,7 @@ impl SubmittedRecords {
             if let Some(queue) = self
                 .partitions
                 .iter_mut()
-                .find(|q| q.partition == partition)
+                .find(|q| same_map(&q.partition, &partition))
             {
                 queue.committable.get_or_insert(offset);
             }

@@ -4,7 +4,9 @@
 
 use std::sync::Arc;
 
-use crate::converters::{Converter, HeaderConverter};
+use bytes::Bytes;
+
+use crate::converters::{Converter, HeaderConverter, SchemaAndValue};
 use crate::errors::{ErrorContext, FailedRecord, Failure, RetryWithTolerance, Stage, StageError};
 use crate::kafka::KafkaMessage;
 use crate::pipeline::PipelineError;
@@ -71,18 +73,20 @@ impl SinkStages {
         let topic = message.topic.as_str();
         let errors = &self.errors;
         let fatal = |error: &dyn std::fmt::Display| StageError::Fatal(error.to_string());
-        let key_converter = &mut self.key_converter;
-        let (key_schema, key) = errors.execute(Stage::KeyConverter, || {
-            key_converter
-                .to_connect(topic, message.key.as_ref())
-                .map_err(|e| fatal(&e))
-        })?;
-        let value_converter = &mut self.value_converter;
-        let (value_schema, value) = errors.execute(Stage::ValueConverter, || {
-            value_converter
-                .to_connect(topic, message.value.as_ref())
-                .map_err(|e| fatal(&e))
-        })?;
+        let (key_schema, key) = to_connect(
+            errors,
+            Stage::KeyConverter,
+            self.key_converter.as_mut(),
+            topic,
+            message.key.as_ref(),
+        )?;
+        let (value_schema, value) = to_connect(
+            errors,
+            Stage::ValueConverter,
+            self.value_converter.as_mut(),
+            topic,
+            message.value.as_ref(),
+        )?;
         let mut record = Record::sink(
             message.topic.clone(),
             message.partition.unwrap_or(-1),
@@ -129,4 +133,19 @@ impl SinkStages {
             trace: error,
         }
     }
+}
+
+/// Runs one key or value converter under `errors.*`.
+fn to_connect(
+    errors: &RetryWithTolerance,
+    stage: Stage,
+    converter: &mut dyn Converter,
+    topic: &str,
+    bytes: Option<&Bytes>,
+) -> Result<SchemaAndValue, Failure<String>> {
+    errors.execute(stage, || {
+        converter
+            .to_connect(topic, bytes)
+            .map_err(|error| StageError::Fatal(error.to_string()))
+    })
 }

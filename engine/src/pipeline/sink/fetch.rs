@@ -173,8 +173,7 @@ impl Fetcher {
                         } = &mut event
                     {
                         self.metrics.read(1);
-                        self.topics.saw(stray.topic.as_str());
-                        note_consumed(consumed, &stray);
+                        self.note_run(consumed, &stray);
                         messages.push(stray);
                     }
                 }
@@ -190,14 +189,20 @@ impl Fetcher {
         Ok(true)
     }
 
+    /// Notes a run of consumed messages of one partition by its `newest`: the topic as
+    /// active, and the partition's next offset in `consumed`.
+    fn note_run(&mut self, consumed: &mut PartitionOffsets, newest: &KafkaMessage) {
+        self.topics.saw(newest.topic.as_str());
+        note_consumed(consumed, newest);
+    }
+
     fn batch(&mut self, messages: Vec<KafkaMessage>) -> Event {
         let mut consumed = PartitionOffsets::new();
         self.metrics.read(messages.len());
         // A poll returns runs of messages from one partition: the bookkeeping is per run.
         for run in messages.chunk_by(|a, b| a.partition == b.partition && a.topic == b.topic) {
-            self.topics.saw(run[0].topic.as_str());
             if let Some(newest) = run.iter().max_by_key(|message| message.offset) {
-                note_consumed(&mut consumed, newest);
+                self.note_run(&mut consumed, newest);
             }
         }
         Event::Batch {
@@ -238,7 +243,7 @@ fn revoke_through_task(events: Sender<Event>, stop: Arc<AtomicBool>) -> RevokeHa
     })
 }
 
-pub(super) fn note_consumed(consumed: &mut PartitionOffsets, message: &KafkaMessage) {
+fn note_consumed(consumed: &mut PartitionOffsets, message: &KafkaMessage) {
     if let (Some(partition), Some(offset)) = (message.partition, message.offset) {
         let next = consumed
             .entry(TopicPartition::new(message.topic.as_str(), partition))
