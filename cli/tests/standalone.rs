@@ -222,6 +222,14 @@ fn kill_9_mid_stream_then_restart_loses_no_line() {
         "at least once: {} lines written for {total}",
         written.len()
     );
+    let corrupted: Vec<&String> = written
+        .iter()
+        .filter(|line| !expected.contains(*line))
+        .collect();
+    assert!(
+        corrupted.is_empty(),
+        "lines that were never sent (a write cut short by the kill?): {corrupted:?}"
+    );
     assert_eq!(second.terminate(), Some(0));
 }
 

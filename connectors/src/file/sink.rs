@@ -3,6 +3,7 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
+use std::os::unix::fs::FileExt;
 
 use sluice_engine::config::{ConfigDef, ConfigKey, ConfigType, Importance, RawConfig};
 use sluice_engine::connector::{
@@ -88,7 +89,14 @@ enum Output {
 impl Output {
     fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
         match self {
-            Self::File(file) => file.write_all(bytes),
+            Self::File(file) => {
+                // Held so that a sibling task opening the file never takes this write, half
+                // done, for a line cut short by a kill.
+                file.lock()?;
+                let written = file.write_all(bytes);
+                file.unlock()?;
+                written
+            }
             Self::Stdout => {
                 let mut stdout = io::stdout().lock();
                 stdout.write_all(bytes)?;
@@ -108,6 +116,10 @@ impl Output {
 /// The task of [`FileStreamSinkConnector`]: Kafka's `FileStreamSinkTask`. Each batch is
 /// rendered into one reused buffer and written with a single `write`, in append mode, so the
 /// file holds every value once `put` returns, as with Kafka's unbuffered `PrintStream`.
+///
+/// A worker killed mid-`write` can leave the last line cut short. The record it belonged to
+/// was never committed (its `put` did not return), so it is delivered again; the task drops
+/// that partial line when it opens the file, so the file holds whole lines only.
 #[derive(Default)]
 pub struct FileStreamSinkTask {
     output: Option<Output>,
@@ -121,18 +133,7 @@ impl SinkTask for FileStreamSinkTask {
         self.filename = configured_file(&config);
         self.output = Some(match &self.filename {
             None => Output::Stdout,
-            Some(filename) => Output::File(
-                OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(filename)
-                    .map_err(|error| {
-                        ConnectError::fatal(format!(
-                            "Couldn't find or create file '{filename}' for FileStreamSinkTask: \
-                             {error}"
-                        ))
-                    })?,
-            ),
+            Some(filename) => Output::File(open_for_append(filename)?),
         });
         Ok(())
     }
@@ -165,6 +166,60 @@ impl SinkTask for FileStreamSinkTask {
             let _ = output.flush();
         }
     }
+}
+
+/// Opens (or creates) `filename` for appending, first cutting off a partial last line left by
+/// an interrupted write.
+fn open_for_append(filename: &str) -> Result<File, ConnectError> {
+    let cannot_open = |error: io::Error| {
+        ConnectError::fatal(format!(
+            "Couldn't find or create file '{filename}' for FileStreamSinkTask: {error}"
+        ))
+    };
+    let file = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .read(true)
+        .open(filename)
+        .map_err(cannot_open)?;
+    file.lock().map_err(cannot_open)?;
+    let dropped = drop_partial_last_line(&file);
+    file.unlock().map_err(cannot_open)?;
+    match dropped.map_err(cannot_open)? {
+        0 => {}
+        bytes => tracing::warn!(
+            "dropped the last {bytes} bytes of '{filename}': a line cut short by an \
+             interrupted write, whose record is delivered again"
+        ),
+    }
+    Ok(file)
+}
+
+/// Truncates `file` after its last newline; returns how many bytes that removed.
+fn drop_partial_last_line(file: &File) -> io::Result<u64> {
+    let length = file.metadata()?.len();
+    let whole_lines = whole_lines_length(file, length)?;
+    if whole_lines < length {
+        file.set_len(whole_lines)?;
+    }
+    Ok(length - whole_lines)
+}
+
+/// The length of `file` up to and including its last newline (0 when it has none).
+fn whole_lines_length(file: &File, length: u64) -> io::Result<u64> {
+    const CHUNK: u64 = 64 * 1024;
+    let mut buffer = vec![0; CHUNK.min(length) as usize];
+    let mut end = length;
+    while end > 0 {
+        let start = end.saturating_sub(CHUNK);
+        let chunk = &mut buffer[..(end - start) as usize];
+        file.read_exact_at(chunk, start)?;
+        if let Some(newline) = chunk.iter().rposition(|byte| *byte == b'\n') {
+            return Ok(start + newline as u64 + 1);
+        }
+        end = start;
+    }
+    Ok(0)
 }
 
 #[cfg(test)]
@@ -228,6 +283,31 @@ mod tests {
         task.stop();
         let written = std::fs::read_to_string(&path).expect("sink file");
         assert_eq!(written, "existing\none\ntwo\n");
+    }
+
+    #[test]
+    fn a_line_cut_short_by_a_kill_is_dropped_before_appending() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("out.txt");
+        std::fs::write(&path, "one\ntw").expect("seed file");
+        let mut task = started(&path);
+        task.put(&batch(vec![Value::string("two")])).expect("put");
+        task.stop();
+        let written = std::fs::read_to_string(&path).expect("sink file");
+        assert_eq!(written, "one\ntwo\n");
+    }
+
+    #[test]
+    fn a_partial_line_longer_than_a_read_chunk_is_dropped_whole() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("out.txt");
+        let partial = "x".repeat(150_000);
+        std::fs::write(&path, format!("one\n{partial}")).expect("seed file");
+        started(&path).stop();
+        assert_eq!(std::fs::read_to_string(&path).expect("sink file"), "one\n");
+        std::fs::write(&path, &partial).expect("seed file without any newline");
+        started(&path).stop();
+        assert_eq!(std::fs::read_to_string(&path).expect("sink file"), "");
     }
 
     #[test]
