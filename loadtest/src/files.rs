@@ -2,7 +2,7 @@
 //! an output, and reading a file that may not exist yet.
 
 use std::fs::{self, File};
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufWriter, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
@@ -138,6 +138,22 @@ impl LineTail {
             self.partial.drain(..=last_newline);
         }
     }
+
+    /// Forgets the partial last line read so far and reads it again from its start on the next
+    /// poll: the writer was killed and its restart cuts that line off before appending.
+    pub fn reread_partial_line(&mut self) -> anyhow::Result<()> {
+        if self.partial.is_empty() {
+            return Ok(());
+        }
+        let counter = &mut self.counter;
+        if let Some(file) = counter.file.as_mut() {
+            let back = -i64::try_from(self.partial.len()).context("partial line length")?;
+            file.seek(std::io::SeekFrom::Current(back))
+                .with_context(|| format!("seeking in {}", counter.path.display()))?;
+        }
+        self.partial.clear();
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -179,6 +195,22 @@ mod tests {
                 b"three".to_vec()
             ]
         );
+    }
+
+    #[test]
+    fn a_partial_line_cut_off_by_the_writer_is_read_again_from_its_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.txt");
+        fs::write(&path, b"one\ntw").unwrap();
+        let mut tail = LineTail::new(&path);
+        let mut seen: Vec<Vec<u8>> = Vec::new();
+        tail.poll(|line| seen.push(line.to_vec())).unwrap();
+        tail.reread_partial_line().unwrap();
+        let file = fs::OpenOptions::new().append(true).open(&path).unwrap();
+        file.set_len(4).unwrap();
+        (&file).write_all(b"two\n").unwrap();
+        tail.poll(|line| seen.push(line.to_vec())).unwrap();
+        assert_eq!(seen, vec![b"one".to_vec(), b"two".to_vec()]);
     }
 
     #[test]
