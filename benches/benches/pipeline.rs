@@ -270,13 +270,24 @@ fn produce_all(producer: KafkaProducer, batches: Receiver<Vec<KafkaMessage>>, do
     let _ = done.send(written);
 }
 
+/// Spawns a baseline thread named `name`, so that profiles tell it from the pipelines'.
+fn named_thread<T: Send + 'static>(
+    name: &str,
+    body: impl FnOnce() -> T + Send + 'static,
+) -> std::thread::JoinHandle<T> {
+    std::thread::Builder::new()
+        .name(name.to_owned())
+        .spawn(body)
+        .expect("a baseline thread")
+}
+
 /// One timed run of the raw channel with a producer at its end.
 fn source_raw(worker: &RawConfig, topic: &str, batches: Vec<RecordBatch>) -> Duration {
     let producer = connected_producer(&client(worker, ClientRole::Producer), topic);
     let (done, finished) = bounded(1);
     let started = Instant::now();
     let (to_producer, from_feeder) = bounded(CHANNEL_CAPACITY);
-    let feeder = std::thread::spawn(move || {
+    let feeder = named_thread("raw-feeder", move || {
         for batch in batches {
             let messages: Vec<KafkaMessage> = batch.records.into_iter().map(message).collect();
             if to_producer.send(messages).is_err() {
@@ -284,7 +295,9 @@ fn source_raw(worker: &RawConfig, topic: &str, batches: Vec<RecordBatch>) -> Dur
             }
         }
     });
-    let sender = std::thread::spawn(move || produce_all(producer, from_feeder, done));
+    let sender = named_thread("raw-producer", move || {
+        produce_all(producer, from_feeder, done)
+    });
     let written = finished
         .recv_timeout(TIMEOUT)
         .expect("every record is acknowledged");
@@ -436,7 +449,7 @@ fn sink_raw(worker: &RawConfig, topic: &str) -> Duration {
     let started = Instant::now();
     let (to_counter, from_fetcher) = bounded::<Vec<KafkaMessage>>(CHANNEL_CAPACITY);
     let stopped = Arc::clone(&stop);
-    let fetcher = std::thread::spawn(move || {
+    let fetcher = named_thread("raw-fetch", move || {
         while !stopped.load(Ordering::Relaxed) {
             let batch = consumer
                 .poll_batch(SINK_MAX_BATCH, Duration::from_millis(100))
@@ -446,7 +459,7 @@ fn sink_raw(worker: &RawConfig, topic: &str) -> Duration {
             }
         }
     });
-    let counter = std::thread::spawn(move || {
+    let counter = named_thread("raw-count", move || {
         let mut records = 0;
         for batch in from_fetcher {
             let before = records;

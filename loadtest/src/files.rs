@@ -2,8 +2,9 @@
 //! an output, and reading a file that may not exist yet.
 
 use std::fs::{self, File};
-use std::io::{BufWriter, Read, Seek, Write};
+use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 
@@ -19,32 +20,81 @@ pub fn read(path: &Path) -> anyhow::Result<Vec<u8>> {
     }
 }
 
-/// Writes `records` distinct lines of [`LINE_BYTES`] bytes: a sequence number and
-/// pseudo-random letters.
-pub fn write_input(path: &Path, records: u64) -> anyhow::Result<()> {
-    let file = File::create(path).with_context(|| format!("creating {}", path.display()))?;
-    let mut writer = BufWriter::with_capacity(1 << 20, file);
+/// `records` distinct lines of [`LINE_BYTES`] bytes: a sequence number and pseudo-random
+/// letters.
+pub fn input_text(records: u64) -> Vec<u8> {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut line = Vec::with_capacity(LINE_BYTES);
+    let mut text = Vec::with_capacity(records as usize * LINE_BYTES);
     for seq in 0..records {
-        line.clear();
-        line.extend_from_slice(format!("{seq:010} ").as_bytes());
-        while line.len() < LINE_BYTES - 1 {
+        let start = text.len();
+        text.extend_from_slice(format!("{seq:010} ").as_bytes());
+        while text.len() - start < LINE_BYTES - 1 {
             // xorshift64: cheap, deterministic filler.
             state ^= state << 13;
             state ^= state >> 7;
             state ^= state << 17;
-            line.push(ALPHABET[(state % ALPHABET.len() as u64) as usize]);
+            text.push(ALPHABET[(state % ALPHABET.len() as u64) as usize]);
         }
-        line.push(b'\n');
-        writer
-            .write_all(&line)
-            .with_context(|| format!("writing {}", path.display()))?;
+        text.push(b'\n');
     }
-    writer
-        .flush()
-        .with_context(|| format!("writing {}", path.display()))
+    text
+}
+
+/// Writes the [`input_text`] of `records` lines to `path`.
+pub fn write_input(path: &Path, records: u64) -> anyhow::Result<()> {
+    fs::write(path, input_text(records)).with_context(|| format!("writing {}", path.display()))
+}
+
+/// Appends a text to a file at a steady rate on its own thread, whole lines at a time, as a
+/// service writes the log a source tails.
+pub struct SteadyFeed {
+    thread: std::thread::JoinHandle<anyhow::Result<()>>,
+}
+
+impl SteadyFeed {
+    /// How often a feed appends the lines that came due.
+    const EVERY: Duration = Duration::from_millis(10);
+
+    /// Starts appending the lines of `text` to `path` (created if missing) over `duration`.
+    pub fn start(path: &Path, text: Vec<u8>, duration: Duration) -> anyhow::Result<Self> {
+        let mut file = fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .with_context(|| format!("opening {} for appending", path.display()))?;
+        let path = path.to_owned();
+        let thread = std::thread::Builder::new()
+            .name("steady-feed".to_owned())
+            .spawn(move || {
+                let started = Instant::now();
+                let mut written = 0;
+                while written < text.len() {
+                    let fraction =
+                        (started.elapsed().as_secs_f64() / duration.as_secs_f64()).min(1.0);
+                    let due = (fraction * text.len() as f64) as usize;
+                    let end = text[..due]
+                        .iter()
+                        .rposition(|byte| *byte == b'\n')
+                        .map_or(written, |newline| newline + 1)
+                        .max(written);
+                    file.write_all(&text[written..end])
+                        .with_context(|| format!("appending to {}", path.display()))?;
+                    written = end;
+                    std::thread::sleep(Self::EVERY);
+                }
+                Ok(())
+            })
+            .context("starting the input feed thread")?;
+        Ok(Self { thread })
+    }
+
+    /// Waits until every line was appended.
+    pub fn finish(self) -> anyhow::Result<()> {
+        self.thread
+            .join()
+            .map_err(|_| anyhow::anyhow!("the input feed thread panicked"))?
+    }
 }
 
 /// Counts the lines of a file that is being appended to, reading only what is new.
@@ -211,6 +261,16 @@ mod tests {
         (&file).write_all(b"two\n").unwrap();
         tail.poll(|line| seen.push(line.to_vec())).unwrap();
         assert_eq!(seen, vec![b"one".to_vec(), b"two".to_vec()]);
+    }
+
+    #[test]
+    fn a_steady_feed_appends_every_line_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("input.txt");
+        let text = input_text(500);
+        let feed = SteadyFeed::start(&path, text.clone(), Duration::from_millis(50)).unwrap();
+        feed.finish().unwrap();
+        assert_eq!(fs::read(&path).unwrap(), text);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! [`KafkaConsumer`]: rdkafka's `BaseConsumer` moving [`KafkaMessage`]s, with rebalances
 //! reported on a channel.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -36,6 +37,9 @@ struct RebalanceContext {
     events: Sender<RebalanceEvent>,
     /// When set, revocations go to it instead of [`RebalanceEvent::Revoked`].
     on_revoke: Mutex<Option<RevokeHandler>>,
+    /// Bumped after every change of the assignment (see
+    /// [`KafkaConsumer::assignment_generation`]).
+    assignment_generation: AtomicU64,
 }
 
 impl RebalanceContext {
@@ -66,6 +70,8 @@ impl ConsumerContext for RebalanceContext {
     }
 
     fn post_rebalance(&self, _consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+        // Every rebalance (assign, revoke or error) has changed the assignment by now.
+        self.assignment_generation.fetch_add(1, Ordering::Release);
         if let Rebalance::Assign(partitions) = rebalance {
             let _ = self
                 .events
@@ -148,6 +154,7 @@ impl KafkaConsumer {
                 client: ClientEvents::default(),
                 events: sender,
                 on_revoke: Mutex::new(None),
+                assignment_generation: AtomicU64::new(0),
             })
             .map_err(|error| KafkaClientError::client("creating the consumer", error))?;
         Ok(Self { inner, events })
@@ -187,7 +194,22 @@ impl KafkaConsumer {
         }
         self.inner
             .assign(&list)
-            .map_err(|error| KafkaClientError::client("assigning partitions", error))
+            .map_err(|error| KafkaClientError::client("assigning partitions", error))?;
+        self.inner
+            .context()
+            .assignment_generation
+            .fetch_add(1, Ordering::Release);
+        Ok(())
+    }
+
+    /// A number that changes whenever the assignment has changed (a rebalance inside `poll`,
+    /// or [`KafkaConsumer::assign`]): [`KafkaConsumer::assignment`] asks librdkafka's main
+    /// thread and waits for its answer, so a poll loop asks only when this moved.
+    pub fn assignment_generation(&self) -> u64 {
+        self.inner
+            .context()
+            .assignment_generation
+            .load(Ordering::Acquire)
     }
 
     /// The next message, waiting up to `timeout`; `Ok(None)` when none came.

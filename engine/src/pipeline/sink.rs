@@ -1,8 +1,8 @@
 //! [`SinkPipeline`]: a sink task's two threads (Kafka Connect's `WorkerSinkTask`).
 //!
 //! - The **fetch thread** owns the consumer: polls and hands batches of consumed messages to
-//!   the task thread over a bounded channel. While the channel is full it pauses every
-//!   partition and keeps polling (so the group does not drop it), then resumes. It applies the
+//!   the task thread over a bounded channel. When the channel stays full for a second it
+//!   pauses every partition and keeps polling (so the group does not drop it), then resumes. It applies the
 //!   task's pause/resume requests, seeks, and commits.
 //! - The **task thread** owns the task: converts key/value/headers and applies the transforms
 //!   (as Kafka Connect's `WorkerSinkTask` does, on the task's thread), `open`/`close` on
@@ -183,6 +183,7 @@ impl SinkPipeline {
             max_batch: config.max_batch,
             epochs: BTreeMap::new(),
             paused: BTreeSet::new(),
+            assignment_seen: None,
             connector_paused: Arc::clone(&paused),
             metrics,
             topics,

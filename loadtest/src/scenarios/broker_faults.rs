@@ -15,7 +15,7 @@ use rdkafka::types::{RDKafkaApiKey, RDKafkaRespErr};
 
 use super::{Context, Scenario};
 use crate::broker::read_partition;
-use crate::files::{LINE_BYTES, write_input};
+use crate::files::{LINE_BYTES, input_text};
 use crate::pipeline::{Extra, FilePipeline, add_accounting, stop};
 use crate::report::Report;
 
@@ -83,9 +83,7 @@ fn run(ctx: &Context) -> anyhow::Result<Report> {
     cluster
         .create_topic(&pipeline.topic, 1, 1)
         .with_context(|| format!("creating {} on the mock cluster", pipeline.topic))?;
-    let all = pipeline.input.with_extension("all");
-    write_input(&all, records)?;
-    let expected = std::fs::read(&all).with_context(|| format!("reading {}", all.display()))?;
+    let expected = input_text(records);
     std::fs::write(&pipeline.input, b"")
         .with_context(|| format!("creating {}", pipeline.input.display()))?;
     let mut follower = pipeline.follower(expected.clone())?;

@@ -1,14 +1,16 @@
 //! `worker_kill_restart`: FileStreamSource → a one-partition topic → FileStreamSink in a
 //! standalone worker killed with SIGKILL mid-stream and restarted on the same configs and
-//! offsets file, until every record arrived. Sequence numbers account for every record: a
-//! loss fails, at-least-once duplicates are reported.
+//! offsets file, until every record arrived. The input is appended at a steady rate while the
+//! workers run (as a log a source tails), so each kill lands with records in flight however
+//! fast the pipeline is. Sequence numbers account for every record: a loss fails,
+//! at-least-once duplicates are reported.
 
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 
 use super::{Context, Scenario};
-use crate::files::{LINE_BYTES, write_input};
+use crate::files::{LINE_BYTES, SteadyFeed, input_text};
 use crate::pipeline::{Extra, FilePipeline, add_accounting, stop};
 use crate::report::Report;
 
@@ -32,6 +34,8 @@ fn run(ctx: &Context) -> anyhow::Result<Report> {
     let records: u64 = ctx.pick(100_000, 500_000);
     let kills: u64 = ctx.pick(1, 3);
     let timeout = ctx.pick(Duration::from_secs(40), Duration::from_secs(120));
+    // Far below what the pipeline moves, so the output keeps up with the input.
+    let feed_for = ctx.pick(Duration::from_secs(4), Duration::from_secs(12));
     let pipeline = FilePipeline::new(
         ctx,
         SCENARIO.name,
@@ -40,15 +44,16 @@ fn run(ctx: &Context) -> anyhow::Result<Report> {
             ..Extra::default()
         },
     )?;
-    write_input(&pipeline.input, records)?;
-    let expected = std::fs::read(&pipeline.input)
-        .with_context(|| format!("reading {}", pipeline.input.display()))?;
-    let mut follower = pipeline.follower(expected)?;
+    let expected = input_text(records);
+    std::fs::write(&pipeline.input, b"")
+        .with_context(|| format!("creating {}", pipeline.input.display()))?;
+    let mut follower = pipeline.follower(expected.clone())?;
     let mut report = Report::new(SCENARIO.name);
 
     let started = Instant::now();
     let deadline = started + timeout;
     let mut process = pipeline.start(ctx, "worker-0.log")?;
+    let feed = SteadyFeed::start(&pipeline.input, expected, feed_for)?;
     let mut peak_rss = 0;
     let mut arrived_at_kill = Vec::new();
     for kill in 1..=kills {
@@ -63,6 +68,7 @@ fn run(ctx: &Context) -> anyhow::Result<Report> {
         arrived_at_kill.push(follower.arrived());
         process = pipeline.start(ctx, &format!("worker-{kill}.log"))?;
     }
+    feed.finish()?;
     let complete = follower.wait_complete(&mut process, deadline)?;
     let elapsed = started.elapsed();
     let log_tail = process.log_tail();
@@ -95,9 +101,11 @@ fn run(ctx: &Context) -> anyhow::Result<Report> {
         ));
     }
     report.summary = format!(
-        "{records} lines, {kills} kill(s) -9 at {arrived_at_kill:?} distinct lines out, \
-         restarted each time: {} lost, {} duplicated",
-        accounting.lost, accounting.duplicated
+        "{records} lines appended over {} s, {kills} kill(s) -9 at {arrived_at_kill:?} distinct \
+         lines out, restarted each time: {} lost, {} duplicated",
+        feed_for.as_secs(),
+        accounting.lost,
+        accounting.duplicated
     );
     Ok(report)
 }

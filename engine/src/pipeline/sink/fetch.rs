@@ -15,6 +15,16 @@ use crate::metrics::SinkMetrics;
 use crate::pipeline::PipelineError;
 use crate::pipeline::active_topics::TopicTracker;
 
+/// How often a fetch thread waiting on a full channel looks at stop requests and controls.
+const SEND_TICK: Duration = Duration::from_millis(50);
+
+/// How long the task thread may keep the channel full before the fetch thread pauses every
+/// partition and polls (so that the group keeps it): long enough that a task's ordinary
+/// hiccups — a slow `put`, a busy machine — cost nothing, since pausing and resuming restarts
+/// the partitions' fetching; the consumer's prefetch stays bounded by its own settings
+/// meanwhile.
+const PAUSE_AFTER_FULL: Duration = Duration::from_secs(1);
+
 pub(super) struct Fetcher {
     pub(super) consumer: KafkaConsumer,
     pub(super) context: SinkTaskContext,
@@ -24,6 +34,8 @@ pub(super) struct Fetcher {
     /// Partitions paused on the consumer (at the task's request, or all while the connector
     /// is paused).
     pub(super) paused: BTreeSet<TopicPartition>,
+    /// The consumer's assignment generation last copied into the task context.
+    pub(super) assignment_seen: Option<u64>,
     /// Set while the connector is PAUSED.
     pub(super) connector_paused: Arc<AtomicBool>,
     pub(super) metrics: SinkMetrics,
@@ -132,8 +144,12 @@ impl Fetcher {
                 return false;
             }
         }
-        if let Ok(assignment) = self.consumer.assignment() {
+        let generation = self.consumer.assignment_generation();
+        if self.assignment_seen != Some(generation)
+            && let Ok(assignment) = self.consumer.assignment()
+        {
             self.context.set_assignment(assignment);
+            self.assignment_seen = Some(generation);
         }
         true
     }
@@ -147,8 +163,9 @@ impl Fetcher {
         mut event: Event,
     ) -> Result<bool, PipelineError> {
         let mut paused_all: Option<Vec<TopicPartition>> = None;
+        let full_since = Instant::now();
         loop {
-            match events.send_timeout(event, Duration::from_millis(50)) {
+            match events.send_timeout(event, SEND_TICK) {
                 Ok(()) => break,
                 Err(SendTimeoutError::Disconnected(_)) => return Ok(false),
                 Err(SendTimeoutError::Timeout(back)) => {
@@ -156,13 +173,16 @@ impl Fetcher {
                     if self.stop.load(Ordering::SeqCst) {
                         return Ok(false);
                     }
+                    while let Ok(control) = controls.try_recv() {
+                        self.control(control);
+                    }
                     if paused_all.is_none() {
+                        if full_since.elapsed() < PAUSE_AFTER_FULL {
+                            continue;
+                        }
                         let assigned = self.consumer.assignment()?;
                         self.consumer.pause(&assigned)?;
                         paused_all = Some(assigned);
-                    }
-                    while let Ok(control) = controls.try_recv() {
-                        self.control(control);
                     }
                     // Keeps the consumer in its group; paused partitions return nothing, and
                     // a message fetched before the pause joins the waiting batch (only
