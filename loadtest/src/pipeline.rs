@@ -116,13 +116,6 @@ impl Follower {
         self.tail.poll(|line| tally.observe(line))
     }
 
-    /// Reads what the sink appended before its worker was killed, leaving a line cut short by
-    /// the kill to be read again once the restarted sink has replaced it.
-    pub fn poll_after_kill(&mut self) -> anyhow::Result<()> {
-        self.poll()?;
-        self.tail.reread_partial_line()
-    }
-
     /// Distinct expected records arrived so far.
     pub fn arrived(&self) -> u64 {
         self.tally.accounting().expected - self.tally.missing()

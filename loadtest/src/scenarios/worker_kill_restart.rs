@@ -64,7 +64,7 @@ fn run(ctx: &Context) -> anyhow::Result<Report> {
         }
         peak_rss = peak_rss.max(process.usage()?.memory.hwm_bytes);
         process.kill_9()?;
-        follower.poll_after_kill()?;
+        follower.poll()?;
         arrived_at_kill.push(follower.arrived());
         process = pipeline.start(ctx, &format!("worker-{kill}.log"))?;
     }
