@@ -15,6 +15,7 @@ mod source;
 mod submitted;
 mod task;
 mod threads;
+mod topic_name;
 
 pub use active_topics::ActiveTopics;
 pub use dlq::DeadLetterQueue;

@@ -38,6 +38,7 @@ use super::active_topics::TopicTracker;
 use super::errant::SinkErrantReporter;
 use super::report::FailureReporter;
 use super::threads::PipelineThreads;
+use super::topic_name::TopicNames;
 use super::{ActiveTopics, DeadLetterQueue, PipelineError};
 use crate::connector::{
     ConnectError, ErrantRecordReporter, PartitionOffsets, SinkTask, SinkTaskContext, TopicPartition,
@@ -162,6 +163,7 @@ impl SinkPipeline {
                 transforms: config.transforms,
                 errors,
                 reporter,
+                topic_names: TopicNames::default(),
             },
             context: context.clone(),
             errant,

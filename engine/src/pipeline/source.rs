@@ -26,6 +26,7 @@ use super::active_topics::TopicTracker;
 use super::report::FailureReporter;
 use super::submitted::newest_offsets;
 use super::threads::PipelineThreads;
+use super::topic_name::TopicNames;
 use super::{ActiveTopics, DeadLetterQueue, PipelineError};
 use crate::connector::{ConnectError, SourceTask, SourceTaskContext, WrittenRecord};
 use crate::converters::{Converter, HeaderConverter};
@@ -189,6 +190,8 @@ struct Stages {
     header_converter: Box<dyn HeaderConverter>,
     transforms: TransformChain,
     errors: RetryWithTolerance,
+    /// The messages' topic names, the poll thread's own (not those of the task's records).
+    topic_names: TopicNames,
 }
 
 impl Stages {
@@ -201,6 +204,7 @@ impl Stages {
             header_converter: config.header_converter,
             transforms: config.transforms,
             errors: config.errors.with_metrics(metrics),
+            topic_names: TopicNames::default(),
         }
     }
 }
@@ -309,7 +313,7 @@ impl Stages {
             });
         }
         Ok(KafkaMessage {
-            topic: record.topic.clone(),
+            topic: self.topic_names.name(topic),
             partition: record.partition,
             offset: None,
             timestamp: record.timestamp,

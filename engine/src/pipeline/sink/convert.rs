@@ -11,6 +11,7 @@ use crate::errors::{ErrorContext, FailedRecord, Failure, RetryWithTolerance, Sta
 use crate::kafka::KafkaMessage;
 use crate::pipeline::PipelineError;
 use crate::pipeline::report::FailureReporter;
+use crate::pipeline::topic_name::TopicNames;
 use crate::record::{Origin, Record, RecordBatch};
 use crate::transforms::{Outcome, TransformChain};
 
@@ -24,6 +25,8 @@ pub(super) struct SinkStages {
     pub(super) transforms: TransformChain,
     pub(super) errors: RetryWithTolerance,
     pub(super) reporter: Arc<FailureReporter>,
+    /// The records' topic names, the task thread's own (not the fetch thread's).
+    pub(super) topic_names: TopicNames,
 }
 
 impl SinkStages {
@@ -71,6 +74,7 @@ impl SinkStages {
         message: &KafkaMessage,
     ) -> Result<Option<Record>, Failure<String>> {
         let topic = message.topic.as_str();
+        let record_topic = self.topic_names.name(topic);
         let errors = &self.errors;
         let fatal = |error: &dyn std::fmt::Display| StageError::Fatal(error.to_string());
         let (key_schema, key) = to_connect(
@@ -88,7 +92,7 @@ impl SinkStages {
             message.value.as_ref(),
         )?;
         let mut record = Record::sink(
-            message.topic.clone(),
+            record_topic,
             message.partition.unwrap_or(-1),
             message.offset.unwrap_or(-1),
         )
