@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
+use sluice_codecs::Headers;
 
 use crate::converters::{Converter, HeaderConverter, SchemaAndValue};
 use crate::errors::{ErrorContext, FailedRecord, Failure, RetryWithTolerance, Stage, StageError};
@@ -91,17 +92,26 @@ impl SinkStages {
             topic,
             message.value.as_ref(),
         )?;
-        let mut record = Record::sink(
-            record_topic,
-            message.partition.unwrap_or(-1),
-            message.offset.unwrap_or(-1),
-        )
-        .with_key(key_schema, key)
-        .with_value(value_schema, value)
-        .with_timestamp(message.timestamp);
-        if let Origin::Sink { timestamp_type, .. } = &mut record.origin {
-            *timestamp_type = message.timestamp_type;
-        }
+        // Built in one piece: the record is large, and a builder chain moves it at each step.
+        let partition = message.partition.unwrap_or(-1);
+        let offset = message.offset.unwrap_or(-1);
+        let mut record = Record {
+            topic: record_topic.clone(),
+            partition: Some(partition),
+            key_schema,
+            key,
+            value_schema,
+            value,
+            timestamp: message.timestamp,
+            headers: Headers::new(),
+            origin: Origin::Sink {
+                offset,
+                timestamp_type: message.timestamp_type,
+                original_topic: record_topic,
+                original_partition: partition,
+                original_offset: offset,
+            },
+        };
         for header in &message.headers {
             let header_converter = &mut self.header_converter;
             let (schema, value) = errors.execute(Stage::HeaderConverter, || {
