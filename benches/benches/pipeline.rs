@@ -46,7 +46,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput, criterion_group};
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, bounded};
 use sluice_codecs::Value;
 use sluice_engine::config::RawConfig;
@@ -497,5 +497,70 @@ fn sink_pipeline(c: &mut Criterion) {
     group.finish();
 }
 
+/// Pairs run by `SLUICE_BENCH_PAIRS=N`.
+const PAIRS_VAR: &str = "SLUICE_BENCH_PAIRS";
+
+/// The median, lowest and highest of `ratios`.
+fn spread(mut ratios: Vec<f64>) -> (f64, f64, f64) {
+    ratios.sort_by(f64::total_cmp);
+    let median = ratios[ratios.len() / 2];
+    (median, ratios[0], ratios[ratios.len() - 1])
+}
+
+/// Paired runs: each pair times the raw channel and the pipeline back to back (in turn
+/// first), so that both see the same machine, and the ratio of each pair is kept. Criterion
+/// times all of one function's iterations and then all of the other's, seconds apart; on a
+/// shared 2-core machine the drift between those two stretches moves a ratio by more than
+/// the pipelines' own cost does, which pairing takes out.
+fn paired(pairs: usize) {
+    let worker = worker();
+    let source_topic = "bench-source-pipeline";
+    EmbeddedBroker::get_or_start()
+        .and_then(|broker| broker.create_topic(source_topic, 1))
+        .expect("the source bench topic");
+    let batches = source_batches(source_topic);
+    let sink_topic = "bench-sink-pipeline-paired";
+    fill_sink_topic(&worker, sink_topic);
+    let (mut source, mut sink) = (Vec::new(), Vec::new());
+    for pair in 0..pairs {
+        let raw_first = pair % 2 == 0;
+        let (raw, sluice) = if raw_first {
+            let raw = source_raw(&worker, source_topic, batches.clone());
+            (raw, source_sluice(&worker, source_topic, batches.clone()))
+        } else {
+            let sluice = source_sluice(&worker, source_topic, batches.clone());
+            (source_raw(&worker, source_topic, batches.clone()), sluice)
+        };
+        source.push(raw.as_secs_f64() / sluice.as_secs_f64());
+        let (raw, sluice) = if raw_first {
+            let raw = sink_raw(&worker, sink_topic);
+            (raw, sink_sluice(&worker, sink_topic))
+        } else {
+            let sluice = sink_sluice(&worker, sink_topic);
+            (sink_raw(&worker, sink_topic), sluice)
+        };
+        sink.push(raw.as_secs_f64() / sluice.as_secs_f64());
+    }
+    for (group, ratios) in [("source_pipeline", source), ("sink_pipeline", sink)] {
+        let (median, low, high) = spread(ratios);
+        println!(
+            "{group}: sluice moves {median:.2}x of the raw channel (median of {pairs} pairs; \
+             {low:.2}-{high:.2})"
+        );
+    }
+}
+
 criterion_group!(benches, source_pipeline, sink_pipeline);
-criterion_main!(benches);
+
+/// Criterion's groups; then, with `SLUICE_BENCH_PAIRS=N`, [`paired`] runs of N pairs.
+fn main() {
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+    let pairs = std::env::var(PAIRS_VAR)
+        .ok()
+        .and_then(|pairs| pairs.parse::<usize>().ok())
+        .filter(|pairs| *pairs > 0);
+    if let Some(pairs) = pairs {
+        paired(pairs);
+    }
+}

@@ -253,8 +253,23 @@ impl KafkaConsumer {
         timeout: Duration,
     ) -> Result<Vec<KafkaMessage>, KafkaClientError> {
         let mut batch = Vec::new();
+        self.poll_batch_into(&mut batch, max, timeout)?;
+        Ok(batch)
+    }
+
+    /// [`KafkaConsumer::poll_batch`] appending to `batch` (a vector to reuse), up to `max`
+    /// messages in all.
+    pub fn poll_batch_into(
+        &self,
+        batch: &mut Vec<KafkaMessage>,
+        max: usize,
+        timeout: Duration,
+    ) -> Result<(), KafkaClientError> {
+        if batch.len() >= max {
+            return Ok(());
+        }
         let Some(first) = self.poll(timeout)? else {
-            return Ok(batch);
+            return Ok(());
         };
         batch.push(first);
         while batch.len() < max {
@@ -270,7 +285,7 @@ impl KafkaConsumer {
                 }
             }
         }
-        Ok(batch)
+        Ok(())
     }
 
     /// Rebalance events, in order; they arrive while [`KafkaConsumer::poll`] runs.

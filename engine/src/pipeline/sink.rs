@@ -151,6 +151,7 @@ impl SinkPipeline {
         let paused = Arc::new(AtomicBool::new(false));
         let (event_tx, event_rx) = crossbeam_channel::bounded(config.channel_capacity.max(1));
         let (control_tx, control_rx) = crossbeam_channel::unbounded();
+        let (spent_tx, spent_rx) = crossbeam_channel::bounded(config.channel_capacity.max(1) + 1);
         let name = format!("{}-{}", config.connector, config.task_id);
         let runner = TaskRunner {
             task,
@@ -173,6 +174,7 @@ impl SinkPipeline {
             seen_epochs: BTreeMap::new(),
             min_epochs: BTreeMap::new(),
             controls: control_tx,
+            spent: spent_tx,
             metrics: metrics.clone(),
             stop: Arc::clone(&stop),
         };
@@ -186,6 +188,8 @@ impl SinkPipeline {
             epochs: BTreeMap::new(),
             paused: BTreeSet::new(),
             assignment_seen: None,
+            spent: spent_rx,
+            reusable: Vec::new(),
             connector_paused: Arc::clone(&paused),
             metrics,
             topics,
@@ -237,6 +241,8 @@ struct TaskRunner {
     seen_epochs: BTreeMap<TopicPartition, u64>,
     min_epochs: BTreeMap<TopicPartition, u64>,
     controls: Sender<Control>,
+    /// Batches put, back to the fetch thread (see [`Fetcher::empty_batch`]).
+    spent: Sender<Vec<KafkaMessage>>,
     metrics: SinkMetrics,
     stop: Arc<AtomicBool>,
 }
@@ -330,9 +336,13 @@ impl TaskRunner {
             consumed.retain(|partition, _| !is_stale(&partition.topic, Some(partition.partition)));
         }
         let batch = self.stages.convert(&messages)?;
-        if let Some(errant) = &self.errant {
-            errant.set_batch(messages);
-        }
+        let spent = match &self.errant {
+            Some(errant) => {
+                errant.set_batch(messages);
+                None
+            }
+            None => Some(messages),
+        };
         // `put` borrows the batch, so it is still here for redelivery after a retriable failure.
         loop {
             let putting = Instant::now();
@@ -365,6 +375,11 @@ impl TaskRunner {
                 }
                 Err(error) => return Err(error.into()),
             }
+        }
+        drop(batch);
+        if let Some(spent) = spent {
+            // When the fetch thread is behind on taking them back, they are freed here.
+            let _ = self.spent.try_send(spent);
         }
         for (partition, next) in consumed {
             self.current.insert(partition.clone(), next);

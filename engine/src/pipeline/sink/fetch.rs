@@ -36,6 +36,10 @@ pub(super) struct Fetcher {
     pub(super) paused: BTreeSet<TopicPartition>,
     /// The consumer's assignment generation last copied into the task context.
     pub(super) assignment_seen: Option<u64>,
+    /// Batches the task thread has put, handed back.
+    pub(super) spent: Receiver<Vec<KafkaMessage>>,
+    /// An empty batch vector to poll into next.
+    pub(super) reusable: Vec<KafkaMessage>,
     /// Set while the connector is PAUSED.
     pub(super) connector_paused: Arc<AtomicBool>,
     pub(super) metrics: SinkMetrics,
@@ -74,13 +78,17 @@ impl Fetcher {
                 self.control(control);
             }
             self.apply_pauses()?;
-            let messages = self
-                .consumer
-                .poll_batch(self.max_batch, Duration::from_millis(100))?;
+            let mut messages = self.empty_batch();
+            self.consumer.poll_batch_into(
+                &mut messages,
+                self.max_batch,
+                Duration::from_millis(100),
+            )?;
             if !self.forward_rebalances(events) {
                 return Ok(());
             }
             if messages.is_empty() {
+                self.reusable = messages;
                 continue;
             }
             let event = self.batch(messages);
@@ -89,6 +97,20 @@ impl Fetcher {
             }
         }
         Ok(())
+    }
+
+    /// A vector to poll into: the largest the task thread handed back, emptied here, so that
+    /// the messages are freed by the thread that allocated them (instead of both threads
+    /// updating the reference counts and free lists they share) and the vector is reused.
+    fn empty_batch(&mut self) -> Vec<KafkaMessage> {
+        let mut batch = std::mem::take(&mut self.reusable);
+        while let Ok(mut spent) = self.spent.try_recv() {
+            spent.clear();
+            if spent.capacity() > batch.capacity() {
+                batch = spent;
+            }
+        }
+        batch
     }
 
     fn control(&mut self, control: Control) {
