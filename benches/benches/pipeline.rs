@@ -36,6 +36,10 @@
 //! Both run with the allocator of the `sluice` binary (mimalloc, `no_thp`), since the
 //! pipelines allocate and free across threads and that is what they run with in production.
 //!
+//! With `SLUICE_BENCH_PAIRS=N` the binary then runs N pairs, raw channel and pipeline back
+//! to back, and prints the median of the per-pair ratios (see [`paired`]): a steadier figure
+//! than two criterion estimates taken seconds apart.
+//!
 //! The baseline carries the Kafka client cost too, so the ratio says how much of a Kafka-bound
 //! task's throughput the pipeline keeps — its own per-record work (converters, source offsets,
 //! acknowledgement bookkeeping, metrics) and its waits — not how fast the pipeline would be
