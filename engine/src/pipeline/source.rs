@@ -26,7 +26,6 @@ use super::active_topics::TopicTracker;
 use super::report::FailureReporter;
 use super::submitted::newest_offsets;
 use super::threads::PipelineThreads;
-use super::topic_name::TopicNames;
 use super::{ActiveTopics, DeadLetterQueue, PipelineError};
 use crate::connector::{ConnectError, SourceTask, SourceTaskContext, WrittenRecord};
 use crate::converters::{Converter, HeaderConverter};
@@ -190,8 +189,6 @@ struct Stages {
     header_converter: Box<dyn HeaderConverter>,
     transforms: TransformChain,
     errors: RetryWithTolerance,
-    /// The messages' topic names, the poll thread's own (not those of the task's records).
-    topic_names: TopicNames,
 }
 
 impl Stages {
@@ -204,7 +201,6 @@ impl Stages {
             header_converter: config.header_converter,
             transforms: config.transforms,
             errors: config.errors.with_metrics(metrics),
-            topic_names: TopicNames::default(),
         }
     }
 }
@@ -313,7 +309,7 @@ impl Stages {
             });
         }
         Ok(KafkaMessage {
-            topic: self.topic_names.name(topic),
+            topic: record.topic.clone(),
             partition: record.partition,
             offset: None,
             timestamp: record.timestamp,
