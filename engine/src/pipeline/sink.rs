@@ -2,8 +2,9 @@
 //!
 //! - The **fetch thread** owns the consumer: polls and hands batches of consumed messages to
 //!   the task thread over a bounded channel. When the channel stays full for a second it
-//!   pauses every partition and keeps polling (so the group does not drop it), then resumes. It applies the
-//!   task's pause/resume requests, seeks, and commits.
+//!   pauses every partition and keeps polling (so the group does not drop it), then resumes.
+//!   It takes back the batches put (freeing their messages on the thread that made them),
+//!   and applies the task's pause/resume requests, seeks, and commits.
 //! - The **task thread** owns the task: converts key/value/headers and applies the transforms
 //!   (as Kafka Connect's `WorkerSinkTask` does, on the task's thread), `open`/`close` on
 //!   rebalances, `put` (a retriable failure redelivers the same batch after `context.timeout`
