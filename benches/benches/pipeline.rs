@@ -312,13 +312,21 @@ fn source_raw(worker: &RawConfig, topic: &str, batches: Vec<RecordBatch>) -> Dur
     elapsed
 }
 
+/// The source groups' topic (one partition).
+const SOURCE_TOPIC: &str = "bench-source-pipeline";
+
+/// Creates [`SOURCE_TOPIC`] on the embedded broker; returns the records to send to it.
+fn source_topic_and_batches() -> Vec<RecordBatch> {
+    EmbeddedBroker::get_or_start()
+        .and_then(|broker| broker.create_topic(SOURCE_TOPIC, 1))
+        .expect("the source bench topic");
+    source_batches(SOURCE_TOPIC)
+}
+
 fn source_pipeline(c: &mut Criterion) {
     let worker = worker();
-    let topic = "bench-source-pipeline";
-    EmbeddedBroker::get_or_start()
-        .and_then(|broker| broker.create_topic(topic, 1))
-        .expect("the source bench topic");
-    let batches = source_batches(topic);
+    let topic = SOURCE_TOPIC;
+    let batches = source_topic_and_batches();
     let mut group = c.benchmark_group("source_pipeline");
     group.throughput(Throughput::Elements(RECORDS as u64));
     group.sample_size(10);
@@ -504,6 +512,23 @@ fn sink_pipeline(c: &mut Criterion) {
 /// Pairs run by `SLUICE_BENCH_PAIRS=N`.
 const PAIRS_VAR: &str = "SLUICE_BENCH_PAIRS";
 
+/// Times `raw` and `sluice` back to back, `raw` first when `raw_first`; returns raw time
+/// over pipeline time.
+fn pair_ratio(
+    raw_first: bool,
+    raw: impl FnOnce() -> Duration,
+    sluice: impl FnOnce() -> Duration,
+) -> f64 {
+    let (raw, sluice) = if raw_first {
+        let raw = raw();
+        (raw, sluice())
+    } else {
+        let sluice = sluice();
+        (raw(), sluice)
+    };
+    raw.as_secs_f64() / sluice.as_secs_f64()
+}
+
 /// The median, lowest and highest of `ratios`.
 fn spread(mut ratios: Vec<f64>) -> (f64, f64, f64) {
     ratios.sort_by(f64::total_cmp);
@@ -518,32 +543,22 @@ fn spread(mut ratios: Vec<f64>) -> (f64, f64, f64) {
 /// the pipelines' own cost does, which pairing takes out.
 fn paired(pairs: usize) {
     let worker = worker();
-    let source_topic = "bench-source-pipeline";
-    EmbeddedBroker::get_or_start()
-        .and_then(|broker| broker.create_topic(source_topic, 1))
-        .expect("the source bench topic");
-    let batches = source_batches(source_topic);
+    let batches = source_topic_and_batches();
     let sink_topic = "bench-sink-pipeline-paired";
     fill_sink_topic(&worker, sink_topic);
     let (mut source, mut sink) = (Vec::new(), Vec::new());
     for pair in 0..pairs {
         let raw_first = pair % 2 == 0;
-        let (raw, sluice) = if raw_first {
-            let raw = source_raw(&worker, source_topic, batches.clone());
-            (raw, source_sluice(&worker, source_topic, batches.clone()))
-        } else {
-            let sluice = source_sluice(&worker, source_topic, batches.clone());
-            (source_raw(&worker, source_topic, batches.clone()), sluice)
-        };
-        source.push(raw.as_secs_f64() / sluice.as_secs_f64());
-        let (raw, sluice) = if raw_first {
-            let raw = sink_raw(&worker, sink_topic);
-            (raw, sink_sluice(&worker, sink_topic))
-        } else {
-            let sluice = sink_sluice(&worker, sink_topic);
-            (sink_raw(&worker, sink_topic), sluice)
-        };
-        sink.push(raw.as_secs_f64() / sluice.as_secs_f64());
+        source.push(pair_ratio(
+            raw_first,
+            || source_raw(&worker, SOURCE_TOPIC, batches.clone()),
+            || source_sluice(&worker, SOURCE_TOPIC, batches.clone()),
+        ));
+        sink.push(pair_ratio(
+            raw_first,
+            || sink_raw(&worker, sink_topic),
+            || sink_sluice(&worker, sink_topic),
+        ));
     }
     for (group, ratios) in [("source_pipeline", source), ("sink_pipeline", sink)] {
         let (median, low, high) = spread(ratios);

@@ -46,6 +46,18 @@ pub fn write_input(path: &Path, records: u64) -> anyhow::Result<()> {
     fs::write(path, input_text(records)).with_context(|| format!("writing {}", path.display()))
 }
 
+/// Where the whole lines of `text` due by `fraction` of the time to write it all end (at most
+/// all of it), when `written` bytes are out already: a steady rate appends
+/// `text[written..end]` next.
+pub fn whole_lines_due(text: &[u8], written: usize, fraction: f64) -> usize {
+    let due = (fraction.min(1.0) * text.len() as f64) as usize;
+    text[..due]
+        .iter()
+        .rposition(|byte| *byte == b'\n')
+        .map_or(written, |newline| newline + 1)
+        .max(written)
+}
+
 /// Appends a text to a file at a steady rate on its own thread, whole lines at a time, as a
 /// service writes the log a source tails.
 pub struct SteadyFeed {
@@ -70,14 +82,8 @@ impl SteadyFeed {
                 let started = Instant::now();
                 let mut written = 0;
                 while written < text.len() {
-                    let fraction =
-                        (started.elapsed().as_secs_f64() / duration.as_secs_f64()).min(1.0);
-                    let due = (fraction * text.len() as f64) as usize;
-                    let end = text[..due]
-                        .iter()
-                        .rposition(|byte| *byte == b'\n')
-                        .map_or(written, |newline| newline + 1)
-                        .max(written);
+                    let fraction = started.elapsed().as_secs_f64() / duration.as_secs_f64();
+                    let end = whole_lines_due(&text, written, fraction);
                     file.write_all(&text[written..end])
                         .with_context(|| format!("appending to {}", path.display()))?;
                     written = end;
@@ -254,6 +260,15 @@ mod tests {
         (&file).write_all(b"two\n").unwrap();
         tail.poll(|line| seen.push(line.to_vec())).unwrap();
         assert_eq!(seen, vec![b"one".to_vec(), b"two".to_vec()]);
+    }
+
+    #[test]
+    fn only_whole_lines_come_due() {
+        let text = b"ab\ncd\n";
+        assert_eq!(whole_lines_due(text, 0, 0.3), 0);
+        assert_eq!(whole_lines_due(text, 0, 0.5), 3);
+        assert_eq!(whole_lines_due(text, 3, 0.6), 3);
+        assert_eq!(whole_lines_due(text, 3, 2.0), 6);
     }
 
     #[test]

@@ -15,7 +15,6 @@ mod source;
 mod submitted;
 mod task;
 mod threads;
-mod topic_name;
 
 pub use active_topics::ActiveTopics;
 pub use dlq::DeadLetterQueue;

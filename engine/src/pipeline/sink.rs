@@ -39,7 +39,6 @@ use super::active_topics::TopicTracker;
 use super::errant::SinkErrantReporter;
 use super::report::FailureReporter;
 use super::threads::PipelineThreads;
-use super::topic_name::TopicNames;
 use super::{ActiveTopics, DeadLetterQueue, PipelineError};
 use crate::connector::{
     ConnectError, ErrantRecordReporter, PartitionOffsets, SinkTask, SinkTaskContext, TopicPartition,
@@ -51,9 +50,11 @@ use crate::metrics::{ErrorMetrics, SinkMetrics};
 use crate::transforms::TransformChain;
 use convert::SinkStages;
 use fetch::Fetcher;
+use topic_name::TopicNames;
 
 mod convert;
 mod fetch;
+mod topic_name;
 
 /// What a sink pipeline runs with, besides its task and clients.
 pub struct SinkPipelineConfig {

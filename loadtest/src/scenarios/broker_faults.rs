@@ -15,7 +15,7 @@ use rdkafka::types::{RDKafkaApiKey, RDKafkaRespErr};
 
 use super::{Context, Scenario};
 use crate::broker::read_partition;
-use crate::files::{LINE_BYTES, input_text};
+use crate::files::{input_text, whole_lines_due};
 use crate::pipeline::{Extra, FilePipeline, add_accounting, stop};
 use crate::report::Report;
 
@@ -106,7 +106,7 @@ fn run(ctx: &Context) -> anyhow::Result<Report> {
         if started.elapsed() >= timeout {
             break;
         }
-        let fraction = (appending.elapsed().as_secs_f64() / append_for.as_secs_f64()).min(1.0);
+        let fraction = appending.elapsed().as_secs_f64() / append_for.as_secs_f64();
         // The faults start once records flow end to end (the sink joined its group).
         if fault_clock.is_none() && follower.arrived() > 0 {
             fault_clock = Some(Instant::now());
@@ -119,8 +119,7 @@ fn run(ctx: &Context) -> anyhow::Result<Report> {
             phase = next;
         }
         // Whole lines, as many as the steady rate has made due by now.
-        let end = ((fraction * expected.len() as f64) as usize / LINE_BYTES * LINE_BYTES)
-            .clamp(written, expected.len());
+        let end = whole_lines_due(&expected, written, fraction);
         input
             .write_all(&expected[written..end])
             .with_context(|| format!("appending to {}", pipeline.input.display()))?;

@@ -7,12 +7,12 @@ use std::sync::Arc;
 use bytes::Bytes;
 use sluice_codecs::Headers;
 
+use super::topic_name::TopicNames;
 use crate::converters::{Converter, HeaderConverter, SchemaAndValue};
 use crate::errors::{ErrorContext, FailedRecord, Failure, RetryWithTolerance, Stage, StageError};
 use crate::kafka::KafkaMessage;
 use crate::pipeline::PipelineError;
 use crate::pipeline::report::FailureReporter;
-use crate::pipeline::topic_name::TopicNames;
 use crate::record::{Origin, Record, RecordBatch};
 use crate::transforms::{Outcome, TransformChain};
 

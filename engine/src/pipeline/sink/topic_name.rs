@@ -1,11 +1,10 @@
-//! [`TopicNames`]: one thread's own copy of the topic name its records carry.
+//! [`TopicNames`]: the sink task thread's own copy of the topic name its records carry.
 
 use sluice_codecs::Str;
 
-/// The last topic name a pipeline thread put on a record or message, as its own [`Str`]:
-/// clones of it touch a reference count only this thread uses, where clones of the incoming
-/// name would update, per record, a count another thread (the one that made the name, or
-/// keeps the record it came from) updates too.
+/// The last topic name the task thread put on a record, as its own [`Str`]: clones of it
+/// touch a reference count only this thread uses, where clones of a consumed message's name
+/// would update, per record, the count the fetch thread updates for every message it polls.
 #[derive(Debug, Default)]
 pub(crate) struct TopicNames {
     last: Option<Str>,
