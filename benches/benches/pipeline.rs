@@ -69,7 +69,7 @@ use sluice_engine::pipeline::{
     SinkClients, SinkPipeline, SinkPipelineConfig, SourceClients, SourcePipeline,
     SourcePipelineConfig,
 };
-use sluice_engine::record::{Record, RecordBatch, SourceMap};
+use sluice_engine::record::{Record, RecordBatch, SourcePartition};
 use sluice_engine::transforms::TransformChain;
 
 #[global_allocator]
@@ -120,9 +120,11 @@ fn payload(index: usize, len: usize, fill: u8) -> Bytes {
 /// The bench's source records, in batches: key and value bytes, one source partition, the
 /// position as offset.
 fn source_batches(topic: &str) -> Vec<RecordBatch> {
-    let partition: SourceMap = [("bench".to_owned(), Value::string("pipeline"))]
-        .into_iter()
-        .collect();
+    let partition = SourcePartition::new(
+        [("bench".to_owned(), Value::string("pipeline"))]
+            .into_iter()
+            .collect(),
+    );
     let records: Vec<Record> = (0..RECORDS)
         .map(|i| {
             let offset = [("position".to_owned(), Value::Int64(i as i64))]

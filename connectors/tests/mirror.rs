@@ -127,7 +127,7 @@ fn poll_records(task: &mut dyn SourceTask, count: usize) -> Vec<Record> {
 
 fn source_offset(record: &Record) -> (SourceMap, SourceMap) {
     match &record.origin {
-        Origin::Source { partition, offset } => (partition.clone(), offset.clone()),
+        Origin::Source { partition, offset } => ((**partition).clone(), offset.clone()),
         Origin::Sink { .. } => panic!("a source task made a sink record"),
     }
 }

@@ -1,11 +1,17 @@
 //! Records as connectors and transforms see them, and the [`RecordBatch`] that crosses every
 //! pipeline boundary.
 
+use std::sync::Arc;
+
 use indexmap::IndexMap;
 use sluice_codecs::{Headers, SchemaRef, Str, Value};
 
 /// A source partition or offset: Kafka Connect's `Map<String, ?>` with primitive values.
 pub type SourceMap = IndexMap<String, Value>;
+
+/// A source partition as records hold it: one map shared by the records of the partition, so
+/// that a record's copy is a reference count (a task returns many records of few partitions).
+pub type SourcePartition = Arc<SourceMap>;
 
 /// How a sink record's timestamp was set: Kafka's `TimestampType`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -26,7 +32,7 @@ pub enum Origin {
     /// A source record: Kafka Connect's `SourceRecord` fields.
     Source {
         /// The connector-defined partition, e.g. `{"filename": "/tmp/a"}`.
-        partition: SourceMap,
+        partition: SourcePartition,
         /// The connector-defined offset within it, e.g. `{"position": 42}`.
         offset: SourceMap,
     },
@@ -91,8 +97,14 @@ impl Record {
         }
     }
 
-    /// A source record for `topic` at the given source partition and offset.
-    pub fn source(topic: impl Into<Str>, partition: SourceMap, offset: SourceMap) -> Self {
+    /// A source record for `topic` at the given source partition and offset. A task keeps
+    /// each partition as a [`SourcePartition`] and hands records clones of it.
+    pub fn source(
+        topic: impl Into<Str>,
+        partition: impl Into<SourcePartition>,
+        offset: SourceMap,
+    ) -> Self {
+        let partition = partition.into();
         Self {
             topic: topic.into(),
             partition: None,

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use fastrand::Rng;
 use sluice_codecs::{Headers, Schema, SchemaRef, Str, Value};
 use sluice_engine::connector::{ConnectError, SourceTask, SourceTaskContext};
-use sluice_engine::record::{Record, RecordBatch, SourceMap};
+use sluice_engine::record::{Record, RecordBatch, SourceMap, SourcePartition};
 
 use super::connector::Settings;
 use super::{CURRENT_ITERATION, RANDOM_SEED, TASK_GENERATION, TASK_ID};
@@ -34,7 +34,7 @@ const MAX_LAG: Duration = Duration::from_secs(1);
 /// has generated `iterations` records it returns nothing more (Confluent's task fails instead).
 pub struct DatagenTask {
     settings: Option<Arc<Settings>>,
-    partition: SourceMap,
+    partition: SourcePartition,
     rng: Rng,
     count: i64,
     generation: i64,
@@ -48,7 +48,7 @@ impl Default for DatagenTask {
     fn default() -> Self {
         Self {
             settings: None,
-            partition: SourceMap::new(),
+            partition: SourcePartition::default(),
             rng: Rng::new(),
             count: 0,
             generation: 0,
@@ -140,8 +140,10 @@ impl SourceTask for DatagenTask {
     fn start(&mut self, context: SourceTaskContext) -> Result<(), ConnectError> {
         let settings = Settings::parse(&context.config)
             .map_err(|error| ConnectError::fatal(error.to_string()))?;
-        self.partition =
-            SourceMap::from_iter([(TASK_ID.to_owned(), Value::Int32(settings.task_id))]);
+        self.partition = SourcePartition::new(SourceMap::from_iter([(
+            TASK_ID.to_owned(),
+            Value::Int32(settings.task_id),
+        )]));
         self.rng = match settings.random_seed {
             Some(seed) => {
                 let mut rng = Rng::with_seed(seed as u64);

@@ -100,7 +100,7 @@ fn iterations_hold_across_a_restart_from_the_stored_offset() {
         panic!("source record")
     };
     assert_eq!(
-        partition,
+        &**partition,
         &SourceMap::from_iter([("task.id".to_owned(), Value::Int32(0))])
     );
     let keys: Vec<&str> = offset_of(&first.records[2])

@@ -12,7 +12,7 @@ use sluice_engine::config::{ConfigDef, ConfigKey, ConfigType, Importance, RawCon
 use sluice_engine::connector::{
     ConnectError, Connector, ExactlyOnceSupport, SourceConnector, SourceTask, SourceTaskContext,
 };
-use sluice_engine::record::{Record, RecordBatch, SourceMap};
+use sluice_engine::record::{Record, RecordBatch, SourceMap, SourcePartition};
 
 use super::{FILE_CONFIG, configured_file};
 
@@ -230,7 +230,7 @@ pub struct FileStreamSourceTask {
     batch_size: usize,
     /// `None` for stdin.
     filename: Option<String>,
-    partition: SourceMap,
+    partition: SourcePartition,
     value_schema: SchemaRef,
     context: Option<SourceTaskContext>,
     input: Option<Input>,
@@ -257,7 +257,7 @@ impl FileStreamSourceTask {
             topic: Str::default(),
             batch_size: DEFAULT_TASK_BATCH_SIZE as usize,
             filename: None,
-            partition: SourceMap::new(),
+            partition: SourcePartition::default(),
             // Kafka's `Schema.STRING_SCHEMA`: a required STRING.
             value_schema: Schema::string().into_ref(),
             context: None,
@@ -440,10 +440,11 @@ impl SourceTask for FileStreamSourceTask {
         self.batch_size = usize::try_from(batch_size).unwrap_or(1).max(1);
         self.filename = configured_file(&config);
         self.partition = match &self.filename {
-            Some(file) => {
-                SourceMap::from_iter([(FILENAME_FIELD.to_owned(), Value::string(file.as_str()))])
-            }
-            None => SourceMap::new(),
+            Some(file) => SourcePartition::new(SourceMap::from_iter([(
+                FILENAME_FIELD.to_owned(),
+                Value::string(file.as_str()),
+            )])),
+            None => SourcePartition::default(),
         };
         self.position = None;
         self.input = None;

@@ -77,7 +77,7 @@ fn lines_end_at_lf_cr_and_crlf() {
         panic!("source record expected")
     };
     assert_eq!(
-        partition,
+        &**partition,
         &SourceMap::from_iter([(
             "filename".to_owned(),
             Value::string(path.display().to_string())

@@ -8,7 +8,7 @@ use std::time::Duration;
 use sluice_codecs::Str;
 use sluice_engine::connector::{ConnectError, SourceTask, SourceTaskContext, TopicPartition};
 use sluice_engine::kafka::{KafkaConsumer, KafkaMessage};
-use sluice_engine::record::{Record, RecordBatch, SourceMap};
+use sluice_engine::record::{Record, RecordBatch, SourcePartition};
 
 use super::assignment::{self, TASK_TOPIC_PARTITIONS};
 use super::config::MirrorSourceConfig;
@@ -36,7 +36,7 @@ pub struct MirrorSourceTask {
 /// Where one source topic goes, and the source partitions of its assigned partitions.
 struct TopicRoute {
     remote: Str,
-    partitions: HashMap<i32, SourceMap>,
+    partitions: HashMap<i32, SourcePartition>,
 }
 
 struct Running {
@@ -84,7 +84,7 @@ impl MirrorSourceTask {
                 });
             route.partitions.insert(
                 partition.partition,
-                wrap_partition(partition, &config.source_alias),
+                SourcePartition::new(wrap_partition(partition, &config.source_alias)),
             );
         }
         routes

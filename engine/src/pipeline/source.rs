@@ -33,7 +33,7 @@ use crate::errors::{ErrorContext, FailedRecord, Failure, RetryWithTolerance, Sta
 use crate::kafka::{KafkaAdmin, KafkaHeader, KafkaMessage, KafkaProducer, TopicCreation};
 use crate::metrics::{ErrorMetrics, SourceMetrics};
 use crate::offsets::OffsetBackingStore;
-use crate::record::{Record, RecordBatch, SourceMap};
+use crate::record::{Record, RecordBatch, SourceMap, SourcePartition};
 use crate::transforms::{Outcome, TransformChain};
 use send::SendLoop;
 
@@ -86,7 +86,7 @@ struct Outgoing {
     messages: Vec<Option<KafkaMessage>>,
     /// The offset of each source partition's last record in the batch (worked out here, on
     /// the poll thread, to spare the send thread).
-    newest: Vec<(SourceMap, SourceMap)>,
+    newest: Vec<(SourcePartition, SourceMap)>,
 }
 
 /// From the send thread back to the task.

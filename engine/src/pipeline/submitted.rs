@@ -7,8 +7,9 @@
 //! never past a record still in flight.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
 
-use crate::record::{Origin, Record, SourceMap};
+use crate::record::{Origin, Record, SourceMap, SourcePartition};
 
 struct Pending {
     batch: usize,
@@ -18,7 +19,7 @@ struct Pending {
 }
 
 struct PartitionQueue {
-    partition: SourceMap,
+    partition: SourcePartition,
     pending: VecDeque<Pending>,
     committable: Option<SourceMap>,
 }
@@ -34,14 +35,14 @@ pub(crate) struct SubmittedRecords {
 impl SubmittedRecords {
     /// Tracks batch `batch` (ids grow with every batch), with the newest offset of each source
     /// partition it holds (see [`newest_offsets`]).
-    pub(crate) fn submit(&mut self, batch: usize, newest: Vec<(SourceMap, SourceMap)>) {
+    pub(crate) fn submit(&mut self, batch: usize, newest: Vec<(SourcePartition, SourceMap)>) {
         let mut queues = Vec::with_capacity(newest.len());
         for (partition, offset) in newest {
             // Tasks have few source partitions; a linear search avoids hashing `Value`s.
             let index = match self
                 .partitions
                 .iter()
-                .position(|q| same_map(&q.partition, &partition))
+                .position(|q| same_partition(&q.partition, &partition))
             {
                 Some(index) => index,
                 None => {
@@ -80,7 +81,7 @@ impl SubmittedRecords {
     }
 
     /// Takes the offsets that became committable since the last call.
-    pub(crate) fn take_committable(&mut self) -> Vec<(SourceMap, SourceMap)> {
+    pub(crate) fn take_committable(&mut self) -> Vec<(SourcePartition, SourceMap)> {
         self.partitions
             .iter_mut()
             .filter_map(|q| Some((q.partition.clone(), q.committable.take()?)))
@@ -88,12 +89,12 @@ impl SubmittedRecords {
     }
 
     /// Puts back offsets whose commit failed, unless newer ones arrived meanwhile.
-    pub(crate) fn restore(&mut self, offsets: Vec<(SourceMap, SourceMap)>) {
+    pub(crate) fn restore(&mut self, offsets: Vec<(SourcePartition, SourceMap)>) {
         for (partition, offset) in offsets {
             if let Some(queue) = self
                 .partitions
                 .iter_mut()
-                .find(|q| same_map(&q.partition, &partition))
+                .find(|q| same_partition(&q.partition, &partition))
             {
                 queue.committable.get_or_insert(offset);
             }
@@ -110,8 +111,8 @@ impl SubmittedRecords {
 /// Each source partition of `records` with the offset of its last record in them, in order of
 /// first appearance; records without an offset are left out. A record is compared with the
 /// previous record's partition first, since tasks return runs of one partition.
-pub(crate) fn newest_offsets(records: &[Record]) -> Vec<(SourceMap, SourceMap)> {
-    let mut newest: Vec<(&SourceMap, &SourceMap)> = Vec::new();
+pub(crate) fn newest_offsets(records: &[Record]) -> Vec<(SourcePartition, SourceMap)> {
+    let mut newest: Vec<(&SourcePartition, &SourceMap)> = Vec::new();
     let mut last = 0;
     for record in records {
         let Origin::Source { partition, offset } = &record.origin else {
@@ -121,12 +122,15 @@ pub(crate) fn newest_offsets(records: &[Record]) -> Vec<(SourceMap, SourceMap)> 
             continue;
         }
         if let Some(entry) = newest.get_mut(last)
-            && same_map(entry.0, partition)
+            && same_partition(entry.0, partition)
         {
             entry.1 = offset;
             continue;
         }
-        match newest.iter().position(|(p, _)| same_map(p, partition)) {
+        match newest
+            .iter()
+            .position(|(p, _)| same_partition(p, partition))
+        {
             Some(at) => {
                 newest[at].1 = offset;
                 last = at;
@@ -143,10 +147,12 @@ pub(crate) fn newest_offsets(records: &[Record]) -> Vec<(SourceMap, SourceMap)> 
         .collect()
 }
 
-/// `a == b`, tried first entry by entry: a task builds its source partitions the same way
-/// each time, so the keys are usually in the same order and no key needs hashing.
-fn same_map(a: &SourceMap, b: &SourceMap) -> bool {
-    a.len() == b.len() && (a.iter().zip(b).all(|(x, y)| x == y) || a == b)
+/// `a == b`: at once when both are the same shared map (a task hands its records clones of
+/// one [`SourcePartition`]), else entry by entry first, since a task builds its maps the same
+/// way each time, so the keys are usually in the same order and no key needs hashing.
+fn same_partition(a: &SourcePartition, b: &SourcePartition) -> bool {
+    Arc::ptr_eq(a, b)
+        || (a.len() == b.len() && (a.iter().zip(b.iter()).all(|(x, y)| x == y) || a == b))
 }
 
 #[cfg(test)]
@@ -161,10 +167,14 @@ mod tests {
             .collect()
     }
 
+    fn partition(key: &str, value: i64) -> SourcePartition {
+        Arc::new(map(key, value))
+    }
+
     #[test]
     fn only_offsets_with_every_earlier_batch_done_are_committable() {
         let mut submitted = SubmittedRecords::default();
-        let (a, b) = (map("file", 1), map("file", 2));
+        let (a, b) = (partition("file", 1), partition("file", 2));
         submitted.submit(0, vec![(a.clone(), map("pos", 10))]);
         submitted.submit(1, vec![(b.clone(), map("pos", 100))]);
         submitted.submit(2, vec![(a.clone(), map("pos", 11))]);
@@ -193,7 +203,7 @@ mod tests {
     #[test]
     fn a_batch_of_two_partitions_advances_each_once_it_is_done() {
         let mut submitted = SubmittedRecords::default();
-        let (a, b) = (map("file", 1), map("file", 2));
+        let (a, b) = (partition("file", 1), partition("file", 2));
         submitted.submit(0, vec![(a.clone(), map("pos", 1))]);
         submitted.submit(
             5,
@@ -211,8 +221,8 @@ mod tests {
 
     #[test]
     fn newest_offsets_take_each_partitions_last_record() {
-        let (a, b) = (map("file", 1), map("file", 2));
-        let record = |partition: &SourceMap, offset: SourceMap| {
+        let (a, b) = (partition("file", 1), partition("file", 2));
+        let record = |partition: &SourcePartition, offset: SourceMap| {
             Record::source("t", partition.clone(), offset)
         };
         let records = [
@@ -244,9 +254,14 @@ mod tests {
         ]
         .into_iter()
         .collect();
-        assert!(same_map(&ab, &ab.clone()));
-        assert!(same_map(&ab, &ba));
-        assert!(!same_map(&ab, &map("a", 1)));
-        assert!(!same_map(&map("a", 1), &map("a", 2)));
+        let (ab, ba) = (Arc::new(ab), Arc::new(ba));
+        assert!(same_partition(&ab, &Arc::clone(&ab)));
+        assert!(
+            same_partition(&ab, &Arc::new((*ab).clone())),
+            "equal, not shared"
+        );
+        assert!(same_partition(&ab, &ba));
+        assert!(!same_partition(&ab, &partition("a", 1)));
+        assert!(!same_partition(&partition("a", 1), &partition("a", 2)));
     }
 }

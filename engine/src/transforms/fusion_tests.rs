@@ -5,7 +5,7 @@ use sluice_codecs::{Schema, SchemaRef, Struct, Value};
 
 use super::{ChainError, Outcome, TransformChain, TransformRegistry};
 use crate::predicates::PredicateRegistry;
-use crate::record::Record;
+use crate::record::{Record, SourceMap, SourcePartition};
 use crate::transforms::test_support::raw;
 
 /// The five struct transforms, optionally with a predicate on the middle one.
@@ -291,7 +291,7 @@ fn a_transform_failing_mid_run_fails_as_it_does_alone() {
         .ok();
     // A source record: InsertField cannot add an offset.
     let mut source = record("events", Some(schema_v1()), good_v1());
-    source.origin = Record::source("events", Default::default(), Default::default()).origin;
+    source.origin = Record::source("events", SourcePartition::default(), SourceMap::new()).origin;
     let (result, _) = same_both_ways(&chain, &source);
     assert_eq!(result.expect_err("fails").alias, "insert");
     // And afterwards good records still go through.
