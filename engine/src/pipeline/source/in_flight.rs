@@ -1,8 +1,8 @@
 //! [`InFlight`]: the source batches handed to the producer and not yet fully acknowledged.
 //!
 //! Each batch takes a run of consecutive send tokens, one per record, so a delivery report
-//! finds its batch by a binary search and its record by a subtraction: nothing per record is
-//! hashed, moved or allocated.
+//! finds its batch (the oldest, usually, else by a binary search) and its record by a
+//! subtraction: nothing per record is hashed, moved or allocated.
 
 use std::collections::VecDeque;
 
@@ -99,7 +99,16 @@ impl InFlight {
         }
     }
 
+    /// Acknowledgements mostly arrive in send order, so the oldest batch is tried before the
+    /// binary search.
     fn position(&self, token: usize) -> Option<usize> {
+        if self
+            .batches
+            .front()
+            .is_some_and(|batch| batch.first_token <= token && token < batch.end_token())
+        {
+            return Some(0);
+        }
         let at = self
             .batches
             .partition_point(|batch| batch.end_token() <= token);
