@@ -1,5 +1,6 @@
-//! `sluice-loadtest`: runs named scenarios against the release `sluice` binary and a Kafka
-//! broker, prints one table row per scenario and optionally writes the JSON report.
+//! `sluice-loadtest`: runs named scenarios against a `sluice` binary (the release one for
+//! figures; CI's quick run uses the dev-profile one the tests built) and a Kafka broker,
+//! prints one table row per scenario and optionally writes the JSON report.
 //!
 //! ```sh
 //! scripts/test-broker.sh
@@ -49,7 +50,7 @@ struct Args {
     /// The Kafka broker [default: $SLUICE_TEST_BOOTSTRAP, else 127.0.0.1:19092].
     #[arg(long, value_name = "ADDR")]
     bootstrap: Option<String>,
-    /// The `sluice` binary to measure [default: `sluice` next to this binary, i.e.
+    /// The `sluice` binary to measure [default: `sluice` next to this binary, e.g.
     /// target/release/sluice, built first when run through `cargo run`].
     #[arg(long, value_name = "PATH")]
     sluice: Option<PathBuf>,
@@ -160,7 +161,8 @@ fn select(names: &[String]) -> anyhow::Result<Vec<&'static Scenario>> {
         .collect())
 }
 
-/// `sluice` in the directory of this binary (both are built into target/release). When this
+/// `sluice` in the directory of this binary (cargo builds both into one target directory:
+/// `target/release` for `--release`, `target/debug` for CI's quick run). When this
 /// run came from `cargo run` (`CARGO` is set), the binary is built first with the same profile,
 /// so a missing or stale one is never measured.
 fn default_sluice() -> anyhow::Result<PathBuf> {
