@@ -66,7 +66,7 @@ use sluice_engine::kafka::{
 };
 use sluice_engine::offsets::{MemoryOffsetBackingStore, OffsetBackingStore, StoreOffsetReader};
 use sluice_engine::pipeline::{
-    SinkClients, SinkPipeline, SinkPipelineConfig, SourceClients, SourcePipeline,
+    RecordStages, SinkClients, SinkPipeline, SinkPipelineConfig, SourceClients, SourcePipeline,
     SourcePipelineConfig,
 };
 use sluice_engine::record::{Record, RecordBatch, SourcePartition};
@@ -101,6 +101,16 @@ fn worker() -> RawConfig {
 }
 
 /// A task client config with Kafka Connect's defaults for `role`, as the engine builds it.
+/// ByteArray converters for keys and values, SimpleHeaderConverter, no transforms.
+fn byte_array_stages() -> RecordStages {
+    RecordStages {
+        key_converter: Box::new(ByteArrayConverter::default()),
+        value_converter: Box::new(ByteArrayConverter::default()),
+        header_converter: Box::new(SimpleHeaderConverter::default()),
+        transforms: TransformChain::default(),
+    }
+}
+
 fn client(worker: &RawConfig, role: ClientRole) -> KafkaClientConfig {
     let task = TaskClient {
         connector: CONNECTOR,
@@ -196,10 +206,7 @@ fn source_sluice(worker: &RawConfig, topic: &str, batches: Vec<RecordBatch>) -> 
     let config = SourcePipelineConfig {
         connector: CONNECTOR.to_owned(),
         task_id: 0,
-        key_converter: Box::new(ByteArrayConverter::default()),
-        value_converter: Box::new(ByteArrayConverter::default()),
-        header_converter: Box::new(SimpleHeaderConverter::default()),
-        transforms: TransformChain::default(),
+        stages: byte_array_stages(),
         errors: RetryWithTolerance::new(ErrorHandlingConfig::default()),
         offset_flush_interval: Duration::from_secs(60),
         offset_flush_timeout: Duration::from_secs(5),
@@ -416,10 +423,7 @@ fn sink_sluice(worker: &RawConfig, topic: &str) -> Duration {
     let config = SinkPipelineConfig {
         connector: CONNECTOR.to_owned(),
         task_id: 0,
-        key_converter: Box::new(ByteArrayConverter::default()),
-        value_converter: Box::new(ByteArrayConverter::default()),
-        header_converter: Box::new(SimpleHeaderConverter::default()),
-        transforms: TransformChain::default(),
+        stages: byte_array_stages(),
         errors: RetryWithTolerance::new(ErrorHandlingConfig::default()),
         offset_flush_interval: Duration::from_secs(60),
         max_batch: SINK_MAX_BATCH,

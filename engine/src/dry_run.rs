@@ -15,22 +15,15 @@ use serde_json::{Map, Value as Json, json};
 use sluice_codecs::Headers;
 
 use crate::config::{ConfigError, RawConfig};
-use crate::converters::{Converter, ConverterRegistry, ConverterType, HeaderConverter};
+use crate::converters::ConverterRegistry;
+use crate::pipeline::RecordStages;
 use crate::predicates::PredicateRegistry;
 use crate::record::{Origin, Record, TimestampType};
-use crate::transforms::{Outcome, TransformChain, TransformRegistry};
-
-/// The converter used when a config names none: Kafka's worker default.
-pub const DEFAULT_CONVERTER: &str = "org.apache.kafka.connect.json.JsonConverter";
-/// The header converter used when a config names none: Kafka's worker default.
-pub const DEFAULT_HEADER_CONVERTER: &str = "org.apache.kafka.connect.storage.SimpleHeaderConverter";
+use crate::transforms::{Outcome, TransformRegistry};
 
 /// A connector's converters and transform chain, ready to run records through.
 pub struct DryRun {
-    key_converter: Box<dyn Converter>,
-    value_converter: Box<dyn Converter>,
-    header_converter: Box<dyn HeaderConverter>,
-    chain: TransformChain,
+    stages: RecordStages,
 }
 
 impl DryRun {
@@ -43,30 +36,10 @@ impl DryRun {
         transforms: &TransformRegistry,
         predicates: &PredicateRegistry,
     ) -> Result<Self, ConfigError> {
-        let mut raw = raw.clone();
-        for key in ["key.converter", "value.converter"] {
-            raw.entry(key.to_owned())
-                .or_insert_with(|| DEFAULT_CONVERTER.to_owned());
-        }
-        raw.entry("header.converter".to_owned())
-            .or_insert_with(|| DEFAULT_HEADER_CONVERTER.to_owned());
-        let configured = "is always set above";
-        let key_converter = converters
-            .key_value_converter(&raw, "key.converter", ConverterType::Key)?
-            .expect(configured);
-        let value_converter = converters
-            .key_value_converter(&raw, "value.converter", ConverterType::Value)?
-            .expect(configured);
-        let header_converter = converters
-            .header_converter(&raw, "header.converter")?
-            .expect(configured);
-        let chain = TransformChain::from_config(&raw, transforms, predicates)?;
-        Ok(Self {
-            key_converter,
-            value_converter,
-            header_converter,
-            chain,
-        })
+        let no_worker = RawConfig::new();
+        let stages =
+            RecordStages::from_config(&no_worker, raw, converters, transforms, predicates)?;
+        Ok(Self { stages })
     }
 
     /// Runs one input line and returns the output line (without a newline).
@@ -87,7 +60,8 @@ impl DryRun {
             .ok_or("input record must be a JSON object")?;
         let mut record = self.read_record(input)?;
         match self
-            .chain
+            .stages
+            .transforms
             .apply(&mut record)
             .map_err(|error| error.to_string())?
         {
@@ -110,10 +84,12 @@ impl DryRun {
         let key_bytes = payload(input, "key")?;
         let value_bytes = payload(input, "value")?;
         let (key_schema, key) = self
+            .stages
             .key_converter
             .to_connect(&topic, key_bytes.as_ref())
             .map_err(|error| error.to_string())?;
         let (value_schema, value) = self
+            .stages
             .value_converter
             .to_connect(&topic, value_bytes.as_ref())
             .map_err(|error| error.to_string())?;
@@ -147,6 +123,7 @@ impl DryRun {
                 .ok_or("each header needs a string `key`")?;
             let bytes = payload(header, "value")?;
             let (schema, value) = self
+                .stages
                 .header_converter
                 .header_to_connect(topic, key, bytes.as_ref())
                 .map_err(|error| error.to_string())?;
@@ -158,16 +135,19 @@ impl DryRun {
     fn write_record(&mut self, record: &Record) -> Result<Json, String> {
         let topic = record.topic.as_str();
         let key = self
+            .stages
             .key_converter
             .to_bytes(topic, record.key_schema.as_ref(), &record.key)
             .map_err(|error| error.to_string())?;
         let value = self
+            .stages
             .value_converter
             .to_bytes(topic, record.value_schema.as_ref(), &record.value)
             .map_err(|error| error.to_string())?;
         let mut headers = Vec::with_capacity(record.headers.len());
         for header in &record.headers {
             let bytes = self
+                .stages
                 .header_converter
                 .header_to_bytes(topic, &header.key, header.schema.as_ref(), &header.value)
                 .map_err(|error| error.to_string())?;

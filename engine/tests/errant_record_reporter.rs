@@ -10,7 +10,6 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use sluice_engine::config::RawConfig;
 use sluice_engine::connector::{ConnectError, SinkTask, SinkTaskContext, TopicPartition};
-use sluice_engine::converters::StringConverter;
 use sluice_engine::errors::{ErrorHandlingConfig, RetryWithTolerance, Stage, Tolerance};
 use sluice_engine::kafka::{
     ClientRole, KafkaAdmin, KafkaConsumer, KafkaMessage, KafkaProducer, NewTopicSpec, TaskClient,
@@ -125,10 +124,7 @@ impl Setup {
         let config = SinkPipelineConfig {
             connector: self.connector.clone(),
             task_id: 0,
-            key_converter: Box::new(StringConverter::default()),
-            value_converter: Box::new(StringConverter::default()),
-            header_converter: Box::new(StringConverter::default()),
-            transforms: TransformChain::default(),
+            stages: support::string_stages(TransformChain::default()),
             errors: RetryWithTolerance::new(errors),
             offset_flush_interval: Duration::from_millis(200),
             max_batch: 10,

@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use sluice_engine::config::RawConfig;
 use sluice_engine::connector::{ConnectError, SinkTask, SinkTaskContext, TopicPartition};
-use sluice_engine::converters::StringConverter;
 use sluice_engine::errors::{ErrorHandlingConfig, RetryWithTolerance};
 use sluice_engine::kafka::{
     ClientRole, KafkaAdmin, KafkaClientConfig, KafkaConsumer, KafkaMessage, KafkaProducer,
@@ -122,10 +121,7 @@ impl Setup {
         let config = SinkPipelineConfig {
             connector: self.connector.clone(),
             task_id: 0,
-            key_converter: Box::new(StringConverter::default()),
-            value_converter: Box::new(StringConverter::default()),
-            header_converter: Box::new(StringConverter::default()),
-            transforms: TransformChain::default(),
+            stages: support::string_stages(TransformChain::default()),
             errors: RetryWithTolerance::new(ErrorHandlingConfig::default()),
             offset_flush_interval,
             max_batch: 4,

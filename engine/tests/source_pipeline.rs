@@ -11,7 +11,6 @@ use sluice_engine::config::RawConfig;
 use sluice_engine::connector::{
     ConnectError, SourceTask, SourceTaskContext, TopicPartition, WrittenRecord,
 };
-use sluice_engine::converters::StringConverter;
 use sluice_engine::errors::{ErrorHandlingConfig, RetryWithTolerance, Tolerance};
 use sluice_engine::kafka::{
     ClientRole, KafkaAdmin, KafkaConsumer, KafkaMessage, KafkaProducer, TaskClient, TopicCreation,
@@ -151,10 +150,7 @@ fn source_pipeline_produces_commits_acked_offsets_and_routes_failures_to_the_dlq
     let config = SourcePipelineConfig {
         connector: "lines".to_owned(),
         task_id: 0,
-        key_converter: Box::new(StringConverter::default()),
-        value_converter: Box::new(StringConverter::default()),
-        header_converter: Box::new(StringConverter::default()),
-        transforms,
+        stages: support::string_stages(transforms),
         errors: RetryWithTolerance::new(ErrorHandlingConfig {
             tolerance: Tolerance::All,
             ..Default::default()

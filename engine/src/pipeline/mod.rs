@@ -12,6 +12,7 @@ mod errant;
 mod report;
 mod sink;
 mod source;
+mod stages;
 mod submitted;
 mod task;
 mod threads;
@@ -20,6 +21,7 @@ pub use active_topics::ActiveTopics;
 pub use dlq::DeadLetterQueue;
 pub use sink::{SinkClients, SinkPipeline, SinkPipelineConfig};
 pub use source::{SourceClients, SourcePipeline, SourcePipelineConfig};
+pub use stages::{DEFAULT_CONVERTER, DEFAULT_HEADER_CONVERTER, RecordStages};
 pub use task::{RunningTask, TaskEnvironment, TaskInstance, TaskStart, TaskStartError, start_task};
 
 use crate::connector::ConnectError;

@@ -39,15 +39,13 @@ use super::active_topics::TopicTracker;
 use super::errant::SinkErrantReporter;
 use super::report::FailureReporter;
 use super::threads::PipelineThreads;
-use super::{ActiveTopics, DeadLetterQueue, PipelineError};
+use super::{ActiveTopics, DeadLetterQueue, PipelineError, RecordStages};
 use crate::connector::{
     ConnectError, ErrantRecordReporter, PartitionOffsets, SinkTask, SinkTaskContext, TopicPartition,
 };
-use crate::converters::{Converter, HeaderConverter};
 use crate::errors::{RetryWithTolerance, Stage};
 use crate::kafka::{KafkaConsumer, KafkaMessage};
 use crate::metrics::{ErrorMetrics, SinkMetrics};
-use crate::transforms::TransformChain;
 use convert::SinkStages;
 use fetch::Fetcher;
 use topic_name::TopicNames;
@@ -62,14 +60,8 @@ pub struct SinkPipelineConfig {
     pub connector: String,
     /// The task number.
     pub task_id: u32,
-    /// `key.converter`.
-    pub key_converter: Box<dyn Converter>,
-    /// `value.converter`.
-    pub value_converter: Box<dyn Converter>,
-    /// `header.converter`.
-    pub header_converter: Box<dyn HeaderConverter>,
-    /// `transforms`.
-    pub transforms: TransformChain,
+    /// The converters and transforms.
+    pub stages: RecordStages,
     /// `errors.*`.
     pub errors: RetryWithTolerance,
     /// `offset.flush.interval.ms`.
@@ -160,10 +152,7 @@ impl SinkPipeline {
             stages: SinkStages {
                 connector: config.connector,
                 task_id: config.task_id,
-                key_converter: config.key_converter,
-                value_converter: config.value_converter,
-                header_converter: config.header_converter,
-                transforms: config.transforms,
+                stages: config.stages,
                 errors,
                 reporter,
                 topic_names: TopicNames::default(),

@@ -24,17 +24,18 @@ use crossbeam_channel::{Receiver, SendTimeoutError, Sender};
 
 use super::active_topics::TopicTracker;
 use super::report::FailureReporter;
+use super::stages::RecordStages;
 use super::submitted::newest_offsets;
 use super::threads::PipelineThreads;
 use super::{ActiveTopics, DeadLetterQueue, PipelineError};
 use crate::connector::{ConnectError, SourceTask, SourceTaskContext, WrittenRecord};
-use crate::converters::{Converter, HeaderConverter};
+use crate::converters::Converter;
 use crate::errors::{ErrorContext, FailedRecord, Failure, RetryWithTolerance, Stage, StageError};
 use crate::kafka::{KafkaAdmin, KafkaHeader, KafkaMessage, KafkaProducer, TopicCreation};
 use crate::metrics::{ErrorMetrics, SourceMetrics};
 use crate::offsets::OffsetBackingStore;
 use crate::record::{Record, RecordBatch, SourceMap, SourcePartition};
-use crate::transforms::{Outcome, TransformChain};
+use crate::transforms::Outcome;
 use send::SendLoop;
 
 mod in_flight;
@@ -46,14 +47,8 @@ pub struct SourcePipelineConfig {
     pub connector: String,
     /// The task number.
     pub task_id: u32,
-    /// `key.converter`.
-    pub key_converter: Box<dyn Converter>,
-    /// `value.converter`.
-    pub value_converter: Box<dyn Converter>,
-    /// `header.converter`.
-    pub header_converter: Box<dyn HeaderConverter>,
-    /// `transforms`.
-    pub transforms: TransformChain,
+    /// The converters and transforms.
+    pub stages: RecordStages,
     /// `errors.*`.
     pub errors: RetryWithTolerance,
     /// `offset.flush.interval.ms`.
@@ -143,7 +138,7 @@ impl SourcePipeline {
         let poller = Poller {
             task,
             reporter,
-            stages: Stages::from(config, error_metrics),
+            stages: PollStages::from(config, error_metrics),
             metrics,
             stop: Arc::clone(&stop),
             paused: Arc::clone(&paused),
@@ -181,25 +176,19 @@ impl SourcePipeline {
 }
 
 /// The per-record stages of the poll thread.
-struct Stages {
+struct PollStages {
     connector: String,
     task_id: u32,
-    key_converter: Box<dyn Converter>,
-    value_converter: Box<dyn Converter>,
-    header_converter: Box<dyn HeaderConverter>,
-    transforms: TransformChain,
+    stages: RecordStages,
     errors: RetryWithTolerance,
 }
 
-impl Stages {
+impl PollStages {
     fn from(config: SourcePipelineConfig, metrics: ErrorMetrics) -> Self {
         Self {
             connector: config.connector,
             task_id: config.task_id,
-            key_converter: config.key_converter,
-            value_converter: config.value_converter,
-            header_converter: config.header_converter,
-            transforms: config.transforms,
+            stages: config.stages,
             errors: config.errors.with_metrics(metrics),
         }
     }
@@ -212,7 +201,7 @@ struct StageFailure {
     message: String,
 }
 
-impl Stages {
+impl PollStages {
     fn process(
         &mut self,
         batch: RecordBatch,
@@ -250,12 +239,12 @@ impl Stages {
     /// gets `original` back as it returned it, so transforms work on a copy; without
     /// transforms the original is converted as it is.
     fn record(&mut self, original: &Record) -> Result<Option<KafkaMessage>, Failure<StageFailure>> {
-        if self.transforms.is_empty() {
+        if self.stages.transforms.is_empty() {
             return self.convert(original).map(Some);
         }
         let mut record = original.clone();
         let outcome = self.errors.execute(Stage::Transformation, || {
-            self.transforms.apply(&mut record).map_err(|error| {
+            self.stages.transforms.apply(&mut record).map_err(|error| {
                 StageError::Fatal(StageFailure {
                     stage: Stage::Transformation,
                     class_name: error.alias.clone(),
@@ -276,7 +265,7 @@ impl Stages {
         let key = convert(
             errors,
             Stage::KeyConverter,
-            self.key_converter.as_mut(),
+            self.stages.key_converter.as_mut(),
             topic,
             record.key_schema.as_ref(),
             &record.key,
@@ -284,14 +273,14 @@ impl Stages {
         let value = convert(
             errors,
             Stage::ValueConverter,
-            self.value_converter.as_mut(),
+            self.stages.value_converter.as_mut(),
             topic,
             record.value_schema.as_ref(),
             &record.value,
         )?;
         let mut headers = Vec::with_capacity(record.headers.len());
         for header in record.headers.iter() {
-            let header_converter = &mut self.header_converter;
+            let header_converter = &mut self.stages.header_converter;
             let bytes = errors.execute(Stage::HeaderConverter, || {
                 header_converter
                     .header_to_bytes(topic, &header.key, header.schema.as_ref(), &header.value)
@@ -330,8 +319,8 @@ impl Stages {
     ) -> Result<(), PipelineError> {
         let topic = original.topic.as_str();
         let context = error_context(&self.connector, self.task_id, original, failure);
-        let key_converter = &mut self.key_converter;
-        let value_converter = &mut self.value_converter;
+        let key_converter = &mut self.stages.key_converter;
+        let value_converter = &mut self.stages.value_converter;
         reporter.report(&context, FailedRecord::Source(original), || {
             let key = key_converter
                 .to_bytes(topic, original.key_schema.as_ref(), &original.key)
@@ -390,7 +379,7 @@ fn convert(
 struct Poller {
     task: Box<dyn SourceTask>,
     reporter: FailureReporter,
-    stages: Stages,
+    stages: PollStages,
     metrics: SourceMetrics,
     stop: Arc<AtomicBool>,
     /// Set while the connector is PAUSED: no polling, acknowledgements still served.

@@ -5,14 +5,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::stages::RecordStages;
 use super::{
     ActiveTopics, DeadLetterQueue, PipelineError, SinkClients, SinkPipeline, SinkPipelineConfig,
     SourceClients, SourcePipeline, SourcePipelineConfig,
 };
 use crate::config::{ConfigError, RawConfig};
 use crate::connector::{SinkTask, SinkTaskContext, SourceTask, SourceTaskContext};
-use crate::converters::{Converter, ConverterRegistry, ConverterType, HeaderConverter};
-use crate::dry_run::{DEFAULT_CONVERTER, DEFAULT_HEADER_CONVERTER};
+use crate::converters::ConverterRegistry;
 use crate::errors::{ErrorHandlingConfig, RetryWithTolerance};
 use crate::kafka::{
     ClientRole, KafkaAdmin, KafkaClientError, KafkaConsumer, KafkaProducer, TaskClient,
@@ -20,7 +20,7 @@ use crate::kafka::{
 };
 use crate::offsets::{OffsetBackingStore, StoreOffsetReader};
 use crate::predicates::PredicateRegistry;
-use crate::transforms::{TransformChain, TransformRegistry};
+use crate::transforms::TransformRegistry;
 
 /// How long admin operations of a task (topic creation, DLQ creation) may take.
 const ADMIN_TIMEOUT: Duration = Duration::from_secs(30);
@@ -146,66 +146,22 @@ pub fn start_task(
     }
 }
 
-/// A task's converters and transforms.
-struct Stages {
-    key_converter: Box<dyn Converter>,
-    value_converter: Box<dyn Converter>,
-    header_converter: Box<dyn HeaderConverter>,
-    transforms: TransformChain,
-    errors: ErrorHandlingConfig,
-}
-
-fn stages(env: &TaskEnvironment, connector: &RawConfig) -> Result<Stages, ConfigError> {
-    let key = converter_settings(&env.worker, connector, "key.converter", DEFAULT_CONVERTER);
-    let value = converter_settings(&env.worker, connector, "value.converter", DEFAULT_CONVERTER);
-    let header = converter_settings(
+/// A task's converters and transforms, and its `errors.*`.
+fn stages(
+    env: &TaskEnvironment,
+    connector: &RawConfig,
+) -> Result<(RecordStages, ErrorHandlingConfig), ConfigError> {
+    let stages = RecordStages::from_config(
         &env.worker,
         connector,
-        "header.converter",
-        DEFAULT_HEADER_CONVERTER,
-    );
-    let configured = "converter_settings always sets the class key";
-    Ok(Stages {
-        key_converter: env
-            .converters
-            .key_value_converter(&key, "key.converter", ConverterType::Key)?
-            .expect(configured),
-        value_converter: env
-            .converters
-            .key_value_converter(&value, "value.converter", ConverterType::Value)?
-            .expect(configured),
-        header_converter: env
-            .converters
-            .header_converter(&header, "header.converter")?
-            .expect(configured),
-        transforms: TransformChain::from_config(connector, &env.transforms, &env.predicates)?,
-        errors: ErrorHandlingConfig::from_connector_config(connector)?,
-    })
-}
-
-/// The settings of the converter under `class_key`: the connector's when it names the class
-/// (with its own prefixed keys), else the worker's, else `default` (Kafka's `Worker`).
-fn converter_settings(
-    worker: &RawConfig,
-    connector: &RawConfig,
-    class_key: &str,
-    default: &str,
-) -> RawConfig {
-    let source = if connector.contains_key(class_key) {
-        connector
-    } else {
-        worker
-    };
-    let prefix = format!("{class_key}.");
-    let mut settings: RawConfig = source
-        .iter()
-        .filter(|(key, _)| key.as_str() == class_key || key.starts_with(&prefix))
-        .map(|(key, value)| (key.clone(), value.clone()))
-        .collect();
-    settings
-        .entry(class_key.to_owned())
-        .or_insert_with(|| default.to_owned());
-    settings
+        &env.converters,
+        &env.transforms,
+        &env.predicates,
+    )?;
+    Ok((
+        stages,
+        ErrorHandlingConfig::from_connector_config(connector)?,
+    ))
 }
 
 fn start_source(
@@ -214,24 +170,20 @@ fn start_source(
     task: Box<dyn SourceTask>,
 ) -> Result<SourcePipeline, TaskStartError> {
     let connector = start.connector_config;
-    let stages = stages(env, connector)?;
+    let (stages, errors) = stages(env, connector)?;
     let who = TaskClient {
         connector: start.connector,
         task: start.task_id,
     };
     let client = |role| task_client_config(role, &env.worker, connector, who);
     let topic_creation = TopicCreation::from_config(&env.worker, connector)?;
-    let needs_admin = topic_creation.is_some() || stages.errors.dlq_topic.is_some();
+    let needs_admin = topic_creation.is_some() || errors.dlq_topic.is_some();
     let admin = if needs_admin {
         Some(KafkaAdmin::new(&client(ClientRole::Admin)?, ADMIN_TIMEOUT)?)
     } else {
         None
     };
-    let dlq = dead_letter_queue(
-        &stages.errors,
-        admin.as_ref(),
-        &client(ClientRole::Producer)?,
-    )?;
+    let dlq = dead_letter_queue(&errors, admin.as_ref(), &client(ClientRole::Producer)?)?;
     let clients = SourceClients {
         producer: KafkaProducer::new(&client(ClientRole::Producer)?)?,
         admin,
@@ -248,11 +200,8 @@ fn start_source(
     let config = SourcePipelineConfig {
         connector: start.connector.to_owned(),
         task_id: start.task_id,
-        key_converter: stages.key_converter,
-        value_converter: stages.value_converter,
-        header_converter: stages.header_converter,
-        transforms: stages.transforms,
-        errors: RetryWithTolerance::new(stages.errors),
+        stages,
+        errors: RetryWithTolerance::new(errors),
         offset_flush_interval: env.offset_flush_interval,
         offset_flush_timeout: env.offset_flush_timeout,
         channel_capacity: CHANNEL_CAPACITY,
@@ -273,7 +222,7 @@ fn start_sink(
     task: Box<dyn SinkTask>,
 ) -> Result<SinkPipeline, TaskStartError> {
     let connector = start.connector_config;
-    let stages = stages(env, connector)?;
+    let (stages, errors) = stages(env, connector)?;
     let who = TaskClient {
         connector: start.connector,
         task: start.task_id,
@@ -294,21 +243,18 @@ fn start_sink(
         _ if !topics.is_empty() => consumer.subscribe(&topics)?,
         _ => return Err(TaskStartError::NoTopics),
     }
-    let dlq = match stages.errors.dlq_topic {
+    let dlq = match errors.dlq_topic {
         Some(_) => {
             let admin = KafkaAdmin::new(&client(ClientRole::Admin)?, ADMIN_TIMEOUT)?;
-            dead_letter_queue(&stages.errors, Some(&admin), &client(ClientRole::Producer)?)?
+            dead_letter_queue(&errors, Some(&admin), &client(ClientRole::Producer)?)?
         }
         None => None,
     };
     let config = SinkPipelineConfig {
         connector: start.connector.to_owned(),
         task_id: start.task_id,
-        key_converter: stages.key_converter,
-        value_converter: stages.value_converter,
-        header_converter: stages.header_converter,
-        transforms: stages.transforms,
-        errors: RetryWithTolerance::new(stages.errors),
+        stages,
+        errors: RetryWithTolerance::new(errors),
         offset_flush_interval: env.offset_flush_interval,
         max_batch: SINK_MAX_BATCH,
         channel_capacity: CHANNEL_CAPACITY,
@@ -338,47 +284,4 @@ fn dead_letter_queue(
         errors.dlq_replication_factor,
         errors.dlq_context_headers,
     )?))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn raw(pairs: &[(&str, &str)]) -> RawConfig {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
-    }
-
-    #[test]
-    fn a_connector_converter_replaces_the_workers_with_its_own_settings() {
-        let worker = raw(&[
-            ("key.converter", "JsonConverter"),
-            ("key.converter.schemas.enable", "false"),
-        ]);
-        let connector = raw(&[("key.converter", "StringConverter")]);
-        assert_eq!(
-            converter_settings(&worker, &connector, "key.converter", DEFAULT_CONVERTER),
-            raw(&[("key.converter", "StringConverter")])
-        );
-        assert_eq!(
-            converter_settings(
-                &worker,
-                &RawConfig::new(),
-                "key.converter",
-                DEFAULT_CONVERTER
-            ),
-            worker
-        );
-        assert_eq!(
-            converter_settings(
-                &RawConfig::new(),
-                &RawConfig::new(),
-                "header.converter",
-                DEFAULT_HEADER_CONVERTER
-            ),
-            raw(&[("header.converter", DEFAULT_HEADER_CONVERTER)])
-        );
-    }
 }

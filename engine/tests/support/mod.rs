@@ -7,7 +7,10 @@ use std::net::{TcpStream, ToSocketAddrs};
 use std::time::Duration;
 
 use sluice_engine::config::RawConfig;
+use sluice_engine::converters::StringConverter;
 use sluice_engine::kafka::KafkaClientConfig;
+use sluice_engine::pipeline::RecordStages;
+use sluice_engine::transforms::TransformChain;
 
 /// The test broker's address. Fails the test, saying how to start the broker, when nothing
 /// answers there: a test that needs the broker never skips silently.
@@ -75,4 +78,14 @@ pub fn client_config() -> KafkaClientConfig {
 /// A worker config pointing at the test broker.
 pub fn worker_config() -> RawConfig {
     raw(&[("bootstrap.servers", &bootstrap())])
+}
+
+/// StringConverter for keys, values and headers, and `transforms`.
+pub fn string_stages(transforms: TransformChain) -> RecordStages {
+    RecordStages {
+        key_converter: Box::new(StringConverter::default()),
+        value_converter: Box::new(StringConverter::default()),
+        header_converter: Box::new(StringConverter::default()),
+        transforms,
+    }
 }

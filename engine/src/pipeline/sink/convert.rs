@@ -8,22 +8,19 @@ use bytes::Bytes;
 use sluice_codecs::Headers;
 
 use super::topic_name::TopicNames;
-use crate::converters::{Converter, HeaderConverter, SchemaAndValue};
+use crate::converters::{Converter, SchemaAndValue};
 use crate::errors::{ErrorContext, FailedRecord, Failure, RetryWithTolerance, Stage, StageError};
 use crate::kafka::KafkaMessage;
-use crate::pipeline::PipelineError;
 use crate::pipeline::report::FailureReporter;
+use crate::pipeline::{PipelineError, RecordStages};
 use crate::record::{Origin, Record, RecordBatch};
-use crate::transforms::{Outcome, TransformChain};
+use crate::transforms::Outcome;
 
 /// A sink task's converters and transforms, under `errors.*`.
 pub(super) struct SinkStages {
     pub(super) connector: String,
     pub(super) task_id: u32,
-    pub(super) key_converter: Box<dyn Converter>,
-    pub(super) value_converter: Box<dyn Converter>,
-    pub(super) header_converter: Box<dyn HeaderConverter>,
-    pub(super) transforms: TransformChain,
+    pub(super) stages: RecordStages,
     pub(super) errors: RetryWithTolerance,
     pub(super) reporter: Arc<FailureReporter>,
     /// The records' topic names, the task thread's own (not the fetch thread's).
@@ -81,14 +78,14 @@ impl SinkStages {
         let (key_schema, key) = to_connect(
             errors,
             Stage::KeyConverter,
-            self.key_converter.as_mut(),
+            self.stages.key_converter.as_mut(),
             topic,
             message.key.as_ref(),
         )?;
         let (value_schema, value) = to_connect(
             errors,
             Stage::ValueConverter,
-            self.value_converter.as_mut(),
+            self.stages.value_converter.as_mut(),
             topic,
             message.value.as_ref(),
         )?;
@@ -113,7 +110,7 @@ impl SinkStages {
             },
         };
         for header in &message.headers {
-            let header_converter = &mut self.header_converter;
+            let header_converter = &mut self.stages.header_converter;
             let (schema, value) = errors.execute(Stage::HeaderConverter, || {
                 header_converter
                     .header_to_connect(topic, &header.key, header.value.as_ref())
@@ -121,7 +118,7 @@ impl SinkStages {
             })?;
             record.headers.add(header.key.clone(), schema, value);
         }
-        let transforms = &mut self.transforms;
+        let transforms = &mut self.stages.transforms;
         let outcome = errors.execute(Stage::Transformation, || {
             transforms.apply(&mut record).map_err(|e| fatal(&e))
         })?;
