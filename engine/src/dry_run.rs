@@ -215,12 +215,8 @@ mod tests {
     use super::*;
 
     fn dry_run(pairs: &[(&str, &str)]) -> Result<DryRun, ConfigError> {
-        let raw: RawConfig = pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
         DryRun::from_config(
-            &raw,
+            &crate::config::test_support::raw(pairs),
             &ConverterRegistry::builtin(),
             &TransformRegistry::builtin(),
             &PredicateRegistry::builtin(),

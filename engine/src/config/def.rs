@@ -417,6 +417,7 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::test_support::raw;
 
     fn def() -> ConfigDef {
         ConfigDef::new()
@@ -432,13 +433,6 @@ mod tests {
                     .default_null()
                     .group("Common", 4),
             )
-    }
-
-    fn raw(pairs: &[(&str, &str)]) -> RawConfig {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
     }
 
     #[test]

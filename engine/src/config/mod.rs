@@ -6,6 +6,8 @@ mod error;
 mod files;
 mod infos;
 mod providers;
+#[cfg(test)]
+pub(crate) mod test_support;
 mod types;
 mod validators;
 

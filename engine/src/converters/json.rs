@@ -111,11 +111,7 @@ mod tests {
     use super::*;
 
     fn configured(pairs: &[(&str, &str)]) -> Result<JsonConverter, ConfigError> {
-        let raw: RawConfig = pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
-        JsonConverter::configure(&raw)
+        JsonConverter::configure(&crate::config::test_support::raw(pairs))
     }
 
     /// The reference's JsonConverter example, byte for byte.

@@ -235,13 +235,7 @@ mod tests {
     use sluice_codecs::Value;
 
     use super::*;
-
-    fn raw(pairs: &[(&str, &str)]) -> RawConfig {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
-    }
+    use crate::config::test_support::raw;
 
     #[test]
     fn class_names_and_aliases_resolve() {

@@ -147,13 +147,7 @@ impl ErrorHandlingConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn raw(pairs: &[(&str, &str)]) -> RawConfig {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
-    }
+    use crate::config::test_support::raw;
 
     #[test]
     fn defaults_match_kafka() {

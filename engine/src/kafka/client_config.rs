@@ -404,13 +404,7 @@ fn check_override_policy(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn raw(pairs: &[(&str, &str)]) -> RawConfig {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
-    }
+    use crate::config::test_support::raw;
 
     const TASK: TaskClient<'static> = TaskClient {
         connector: "orders",

@@ -252,16 +252,10 @@ fn to_pem(certificate: &openssl::x509::X509Ref) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::test_support::raw;
 
     fn fixture(name: &str) -> String {
         format!("{}/tests/fixtures/tls/{name}", env!("CARGO_MANIFEST_DIR"))
-    }
-
-    fn keys(pairs: &[(&str, &str)]) -> IndexMap<String, String> {
-        pairs
-            .iter()
-            .map(|(key, value)| ((*key).to_owned(), (*value).to_owned()))
-            .collect()
     }
 
     fn ca_pem() -> String {
@@ -273,7 +267,7 @@ mod tests {
     #[test]
     fn a_pem_trust_store_file_is_passed_as_its_path() {
         let path = fixture("ca.pem");
-        let settings = librdkafka_settings(&keys(&[
+        let settings = librdkafka_settings(&raw(&[
             ("ssl.truststore.type", "PEM"),
             ("ssl.truststore.location", &path),
         ]))
@@ -288,7 +282,7 @@ mod tests {
             ("truststore.p12", "PKCS12"),
             ("truststore.p12", "JKS"),
         ] {
-            let settings = librdkafka_settings(&keys(&[
+            let settings = librdkafka_settings(&raw(&[
                 ("ssl.truststore.type", declared),
                 ("ssl.truststore.location", &fixture(file)),
                 ("ssl.truststore.password", "changeit"),
@@ -305,7 +299,7 @@ mod tests {
     #[test]
     fn a_wrong_trust_store_password_names_the_password_key() {
         for file in ["truststore.jks", "truststore.p12"] {
-            let error = librdkafka_settings(&keys(&[
+            let error = librdkafka_settings(&raw(&[
                 ("ssl.truststore.location", &fixture(file)),
                 ("ssl.truststore.password", "hunter2"),
             ]))
@@ -318,9 +312,8 @@ mod tests {
 
     #[test]
     fn a_missing_or_foreign_file_names_the_location_key() {
-        let missing =
-            librdkafka_settings(&keys(&[("ssl.truststore.location", "/nonexistent.jks")]))
-                .expect_err("missing file");
+        let missing = librdkafka_settings(&raw(&[("ssl.truststore.location", "/nonexistent.jks")]))
+            .expect_err("missing file");
         assert!(
             missing.to_string().contains("ssl.truststore.location"),
             "{missing}"
@@ -329,7 +322,7 @@ mod tests {
             missing.to_string().contains("cannot read the file"),
             "{missing}"
         );
-        let foreign = librdkafka_settings(&keys(&[(
+        let foreign = librdkafka_settings(&raw(&[(
             "ssl.truststore.location",
             &format!("{}/Cargo.toml", env!("CARGO_MANIFEST_DIR")),
         )]))
@@ -345,14 +338,14 @@ mod tests {
         let pem = fixture("ca.pem");
         let p12 = fixture("truststore.p12");
         assert_eq!(
-            librdkafka_settings(&keys(&[("ssl.keystore.location", &pem)])).expect("pem"),
+            librdkafka_settings(&raw(&[("ssl.keystore.location", &pem)])).expect("pem"),
             vec![
                 ("ssl.key.location".to_owned(), pem.clone()),
                 ("ssl.certificate.location".to_owned(), pem),
             ]
         );
         assert_eq!(
-            librdkafka_settings(&keys(&[
+            librdkafka_settings(&raw(&[
                 ("ssl.keystore.location", &p12),
                 ("ssl.keystore.password", "changeit"),
                 ("ssl.key.password", "changeit"),
@@ -369,7 +362,7 @@ mod tests {
     #[test]
     fn a_jks_key_store_becomes_pem_key_and_chain() {
         let jks = fixture("mixed.jks");
-        let settings = librdkafka_settings(&keys(&[
+        let settings = librdkafka_settings(&raw(&[
             ("ssl.keystore.location", &jks),
             ("ssl.keystore.password", "changeit"),
         ]))
@@ -380,7 +373,7 @@ mod tests {
         let leaf = X509::from_pem(settings[1].1.as_bytes()).expect("PEM chain");
         assert!(key.public_eq(&leaf.public_key().expect("public key")));
 
-        let wrong_key_password = librdkafka_settings(&keys(&[
+        let wrong_key_password = librdkafka_settings(&raw(&[
             ("ssl.keystore.location", &jks),
             ("ssl.keystore.password", "changeit"),
             ("ssl.key.password", "hunter2"),
@@ -395,7 +388,7 @@ mod tests {
 
     #[test]
     fn pem_text_keys_map_to_librdkafka_pem_keys() {
-        let settings = librdkafka_settings(&keys(&[
+        let settings = librdkafka_settings(&raw(&[
             ("ssl.truststore.type", "PEM"),
             ("ssl.truststore.certificates", "CA"),
             ("ssl.keystore.type", "PEM"),

@@ -231,13 +231,7 @@ fn group(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn raw(pairs: &[(&str, &str)]) -> RawConfig {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
-    }
+    use crate::config::test_support::raw;
 
     fn creation(pairs: &[(&str, &str)]) -> TopicCreation {
         TopicCreation::from_config(&raw(&[]), &raw(pairs))

@@ -86,13 +86,7 @@ fn converter_settings(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn raw(pairs: &[(&str, &str)]) -> RawConfig {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
-    }
+    use crate::config::test_support::raw;
 
     #[test]
     fn a_connector_converter_replaces_the_workers_with_its_own_settings() {

@@ -304,6 +304,7 @@ fn stage_predicate(
 mod tests {
     use super::*;
     use crate::config::ConfigDef;
+    use crate::config::test_support::raw;
     use crate::predicates::PredicatePlugin;
     use crate::transforms::TransformPlugin;
 
@@ -363,13 +364,6 @@ mod tests {
             build: |_| Ok(Box::new(StartsWithA)),
         });
         (transforms, predicates)
-    }
-
-    fn raw(pairs: &[(&str, &str)]) -> RawConfig {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
     }
 
     fn build(pairs: &[(&str, &str)]) -> Result<TransformChain, ConfigError> {

@@ -122,6 +122,7 @@ mod tests {
     use sluice_codecs::Value;
 
     use super::*;
+    use crate::config::test_support::raw;
     use crate::predicates::PredicateRegistry;
     use crate::record::Record;
     use crate::transforms::{Outcome, TransformChain};
@@ -145,10 +146,6 @@ mod tests {
         "RegexRouter",
         "TimestampRouter",
     ];
-
-    fn raw(pairs: &[(&str, &str)]) -> RawConfig {
-        crate::transforms::test_support::raw(pairs)
-    }
 
     #[test]
     fn key_value_transforms_resolve_by_full_and_simple_name_with_a_suffix() {

@@ -1,12 +1,6 @@
 use super::*;
+use crate::config::test_support::raw;
 use crate::worker::plugins::tests::test_plugins;
-
-fn raw(pairs: &[(&str, &str)]) -> RawConfig {
-    pairs
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect()
-}
 
 fn names_in_group<'a>(def: &'a ConfigDef, group: &str) -> Vec<(&'a str, i32)> {
     def.keys()

@@ -1,12 +1,6 @@
 use super::*;
+use crate::config::test_support::raw;
 use crate::worker::plugins::tests::{SINK, SOURCE, test_plugins};
-
-fn raw(pairs: &[(&str, &str)]) -> RawConfig {
-    pairs
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect()
-}
 
 fn validate(pairs: &[(&str, &str)]) -> ConfigInfos {
     validate_connector_config(&test_plugins(), &raw(pairs), &ConfigProviders::builtin())

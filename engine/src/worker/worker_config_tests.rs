@@ -1,11 +1,5 @@
 use super::*;
-
-fn raw(pairs: &[(&str, &str)]) -> RawConfig {
-    pairs
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect()
-}
+use crate::config::test_support::raw;
 
 fn minimal(extra: &[(&str, &str)]) -> RawConfig {
     let mut config = raw(&[
